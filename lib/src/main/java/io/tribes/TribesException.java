@@ -1,0 +1,16 @@
+package io.tribes;
+
+/**
+ * A failure the user can fix: bad input data, a bad config or an unusable path. The message is one
+ * line naming the file, column or key and what was expected; the job exits with code 2 and
+ * publishes nothing. Any other exception is an internal failure (exit code 1).
+ */
+public class TribesException extends RuntimeException {
+  public TribesException(String message) {
+    super(message);
+  }
+
+  public TribesException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}

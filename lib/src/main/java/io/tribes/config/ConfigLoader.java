@@ -1,0 +1,217 @@
+package io.tribes.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.tribes.TribesException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads a YAML config over the embedded defaults (conf/local.yaml): a user file names only what it
+ * changes. Unknown keys, wrong types and invalid values fail with a {@link TribesException} naming
+ * the key, e.g. {@code config key 'lpa.max-iterations': must be > 0, got 0}.
+ */
+public final class ConfigLoader {
+  static final String DEFAULTS_RESOURCE = "/io/tribes/config/local.yaml";
+  /** Keys whose value is a free-form map (their children are not checked against the defaults). */
+  private static final Set<String> OPEN_MAPS = Set.of("graph.type-weights");
+
+  private final ObjectMapper yaml;
+
+  public ConfigLoader() {
+    this.yaml = new ObjectMapper(new YAMLFactory())
+        .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+        .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+        .disable(com.fasterxml.jackson.databind.MapperFeature.ALLOW_COERCION_OF_SCALARS);
+  }
+
+  /** The embedded defaults alone. */
+  public TribesConfig defaults() {
+    return toConfig(defaultsTree(), "embedded defaults");
+  }
+
+  /** The defaults overlaid with the YAML file at {@code path}. */
+  public TribesConfig load(Path path) {
+    String text;
+    try {
+      text = Files.readString(path, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      throw new TribesException("config file " + path + ": not found");
+    } catch (IOException e) {
+      throw new TribesException("config file " + path + ": cannot be read (" + e.getMessage() + ")");
+    }
+    return parse(text, path.toString());
+  }
+
+  /** The defaults overlaid with YAML text; {@code source} names it in error messages. */
+  public TribesConfig parse(String text, String source) {
+    JsonNode user;
+    try {
+      user = yaml.readTree(text);
+    } catch (JsonProcessingException e) {
+      throw new TribesException("config file " + source + ": not valid YAML ("
+          + e.getOriginalMessage() + " at line " + e.getLocation().getLineNr() + ")");
+    }
+    ObjectNode merged = defaultsTree();
+    if (user != null && !user.isMissingNode() && !user.isNull()) {
+      if (!user.isObject()) {
+        throw new TribesException("config file " + source + ": expected a mapping of keys at the top level");
+      }
+      overlay(merged, (ObjectNode) user, "");
+    }
+    return toConfig(merged, source);
+  }
+
+  private ObjectNode defaultsTree() {
+    try (InputStream in = ConfigLoader.class.getResourceAsStream(DEFAULTS_RESOURCE)) {
+      if (in == null) {
+        throw new IllegalStateException("embedded default config " + DEFAULTS_RESOURCE + " missing from the jar");
+      }
+      return (ObjectNode) yaml.readTree(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void overlay(ObjectNode base, ObjectNode user, String prefix) {
+    Iterator<Map.Entry<String, JsonNode>> fields = user.fields();
+    while (fields.hasNext()) {
+      Map.Entry<String, JsonNode> field = fields.next();
+      String key = prefix + field.getKey();
+      if (!base.has(field.getKey())) {
+        throw new TribesException("config key '" + key + "': unknown key (see conf/local.yaml for the valid keys)");
+      }
+      JsonNode baseValue = base.get(field.getKey());
+      JsonNode userValue = field.getValue();
+      if (baseValue.isObject() && !OPEN_MAPS.contains(key)) {
+        if (!userValue.isObject()) {
+          throw new TribesException("config key '" + key + "': expected a mapping, got " + describe(userValue));
+        }
+        overlay((ObjectNode) baseValue, (ObjectNode) userValue, key + ".");
+      } else {
+        base.set(field.getKey(), userValue);
+      }
+    }
+  }
+
+  private TribesConfig toConfig(ObjectNode tree, String source) {
+    TribesConfig config;
+    try {
+      config = yaml.treeToValue(tree, TribesConfig.class);
+    } catch (JsonMappingException e) {
+      throw new TribesException("config key '" + path(e) + "': " + expectation(e) + " (in " + source + ")");
+    } catch (JsonProcessingException e) {
+      throw new TribesException("config file " + source + ": " + e.getOriginalMessage());
+    }
+    validate(config);
+    return config;
+  }
+
+  private static String path(JsonMappingException e) {
+    StringBuilder sb = new StringBuilder();
+    for (JsonMappingException.Reference ref : e.getPath()) {
+      if (ref.getFieldName() != null) {
+        if (sb.length() > 0) sb.append('.');
+        sb.append(ref.getFieldName());
+      } else if (ref.getIndex() >= 0) {
+        sb.append('[').append(ref.getIndex()).append(']');
+      }
+    }
+    return sb.toString();
+  }
+
+  private static String expectation(JsonMappingException e) {
+    String msg = e.getOriginalMessage();
+    if (msg.contains("not one of the values accepted for Enum")) {
+      return "not one of the accepted values " + msg.substring(msg.indexOf('['));
+    }
+    if (msg.contains("`int`") || msg.contains("`java.lang.Integer`")) return "expected an integer";
+    if (msg.contains("`double`") || msg.contains("`java.lang.Double`")) return "expected a number";
+    if (msg.contains("`java.lang.String`")) return "expected a string";
+    if (msg.contains("Map")) return "expected a mapping";
+    return "invalid value: " + msg.split("\n")[0];
+  }
+
+  private static String describe(JsonNode node) {
+    return node.isNull() ? "null" : node.getNodeType().toString().toLowerCase() + " " + node;
+  }
+
+  /** Checks every value; the first violation fails, naming its key. */
+  static void validate(TribesConfig c) {
+    if (c.runDate() != null) {
+      parseRunDate(c.runDate(), "config key 'run-date'");
+    }
+    requireText(c.input().interactions(), "input.interactions");
+    if (c.input().members() != null) requireText(c.input().members(), "input.members");
+    requireText(c.warehouse(), "warehouse");
+    check(c.window().lookbackDays() > 0, "window.lookback-days", "must be > 0", c.window().lookbackDays());
+    check(c.window().decayHalfLifeDays() >= 0, "window.decay-half-life-days", "must be >= 0 (0 = no decay)",
+        c.window().decayHalfLifeDays());
+    var weights = c.graph().typeWeights();
+    check(weights != null && !weights.isEmpty(), "graph.type-weights", "must name at least one type", weights);
+    for (var e : weights.entrySet()) {
+      check(e.getValue() != null && e.getValue() > 0 && Double.isFinite(e.getValue()),
+          "graph.type-weights." + e.getKey(), "must be a number > 0", e.getValue());
+    }
+    check(c.graph().unknownTypes() != null, "graph.unknown-types", "must be ignore or error", null);
+    check(c.graph().minTieStrength() >= 0, "graph.min-tie-strength", "must be >= 0", c.graph().minTieStrength());
+    check(c.graph().maxDegree() > 0, "graph.max-degree", "must be > 0", c.graph().maxDegree());
+    check(c.graph().maxInvalidIdShare() >= 0 && c.graph().maxInvalidIdShare() <= 1,
+        "graph.max-invalid-id-share", "must be in [0, 1]", c.graph().maxInvalidIdShare());
+    check(c.lpa().maxIterations() > 0, "lpa.max-iterations", "must be > 0", c.lpa().maxIterations());
+    check(c.lpa().convergenceThreshold() >= 0 && c.lpa().convergenceThreshold() < 1,
+        "lpa.convergence-threshold", "must be in [0, 1)", c.lpa().convergenceThreshold());
+    check(c.pagerank().dampingFactor() > 0 && c.pagerank().dampingFactor() < 1,
+        "pagerank.damping-factor", "must be in (0, 1)", c.pagerank().dampingFactor());
+    check(c.pagerank().maxIterations() > 0, "pagerank.max-iterations", "must be > 0", c.pagerank().maxIterations());
+    check(c.pagerank().tolerance() >= 0, "pagerank.tolerance", "must be >= 0", c.pagerank().tolerance());
+    var cm = c.community();
+    check(cm.minSize() >= 1, "community.min-size", "must be >= 1", cm.minSize());
+    check(cm.maxSize() >= cm.minSize(), "community.max-size",
+        "must be >= community.min-size (" + cm.minSize() + ")", cm.maxSize());
+    check(cm.ambassadorFraction() > 0 && cm.ambassadorFraction() <= 1, "community.ambassador-fraction",
+        "must be in (0, 1]", cm.ambassadorFraction());
+    check(cm.ambassadorMax() >= 1, "community.ambassador-max", "must be >= 1", cm.ambassadorMax());
+    check(cm.coreFraction() >= 0 && cm.ambassadorFraction() + cm.coreFraction() <= 1, "community.core-fraction",
+        "must be >= 0 with ambassador-fraction + core-fraction <= 1", cm.coreFraction());
+    check(cm.topTopics() >= 0, "community.top-topics", "must be >= 0", cm.topTopics());
+    requireText(c.spark().master(), "spark.master");
+    check(c.spark().shufflePartitions() > 0, "spark.shuffle-partitions", "must be > 0", c.spark().shufflePartitions());
+    check(c.spark().checkpointInterval() >= 0, "spark.checkpoint-interval", "must be >= 0 (0 = never)",
+        c.spark().checkpointInterval());
+  }
+
+  /** Parses a YYYY-MM-DD run date; {@code what} names its source in the error. */
+  public static LocalDate parseRunDate(String text, String what) {
+    try {
+      return LocalDate.parse(text);
+    } catch (DateTimeParseException e) {
+      throw new TribesException(what + ": expected a date YYYY-MM-DD, got '" + text + "'");
+    }
+  }
+
+  private static void requireText(String value, String key) {
+    check(value != null && !value.isBlank(), key, "must be a non-empty string", value);
+  }
+
+  private static void check(boolean ok, String key, String rule, Object actual) {
+    if (!ok) {
+      throw new TribesException("config key '" + key + "': " + rule + ", got " + actual);
+    }
+  }
+}

@@ -1,0 +1,77 @@
+package io.tribes.config;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.Map;
+
+/**
+ * The nightly job's configuration, read from YAML (see conf/local.yaml for every key, its default
+ * and its meaning). Keys are kebab-case; records are immutable and validated by {@link ConfigLoader}.
+ */
+public record TribesConfig(
+    @JsonProperty("run-date") String runDate,
+    @JsonProperty("input") Input input,
+    @JsonProperty("warehouse") String warehouse,
+    @JsonProperty("window") Window window,
+    @JsonProperty("graph") Graph graph,
+    @JsonProperty("lpa") Lpa lpa,
+    @JsonProperty("pagerank") PageRank pagerank,
+    @JsonProperty("community") Community community,
+    @JsonProperty("spark") Spark spark) {
+
+  public record Input(
+      @JsonProperty("interactions") String interactions,
+      @JsonProperty("members") String members) {}
+
+  public record Window(
+      @JsonProperty("lookback-days") int lookbackDays,
+      @JsonProperty("decay-half-life-days") double decayHalfLifeDays) {}
+
+  public record Graph(
+      @JsonProperty("type-weights") Map<String, Double> typeWeights,
+      @JsonProperty("unknown-types") UnknownTypes unknownTypes,
+      @JsonProperty("min-tie-strength") double minTieStrength,
+      @JsonProperty("max-degree") int maxDegree,
+      @JsonProperty("max-invalid-id-share") double maxInvalidIdShare) {}
+
+  /** What the job does with an interaction type that has no configured weight. */
+  public enum UnknownTypes {
+    @JsonProperty("ignore") IGNORE,
+    @JsonProperty("error") ERROR
+  }
+
+  public record Lpa(
+      @JsonProperty("max-iterations") int maxIterations,
+      @JsonProperty("convergence-threshold") double convergenceThreshold) {}
+
+  public record PageRank(
+      @JsonProperty("damping-factor") double dampingFactor,
+      @JsonProperty("max-iterations") int maxIterations,
+      @JsonProperty("tolerance") double tolerance) {}
+
+  public record Community(
+      @JsonProperty("min-size") int minSize,
+      @JsonProperty("max-size") int maxSize,
+      @JsonProperty("ambassador-fraction") double ambassadorFraction,
+      @JsonProperty("ambassador-max") int ambassadorMax,
+      @JsonProperty("core-fraction") double coreFraction,
+      @JsonProperty("top-topics") int topTopics) {}
+
+  public record Spark(
+      @JsonProperty("master") String master,
+      @JsonProperty("shuffle-partitions") int shufflePartitions,
+      @JsonProperty("checkpoint-interval") int checkpointInterval,
+      @JsonProperty("checkpoint-dir") String checkpointDir) {}
+
+  public TribesConfig withRunDate(String date) {
+    return new TribesConfig(date, input, warehouse, window, graph, lpa, pagerank, community, spark);
+  }
+
+  public TribesConfig withInput(String interactions, String members) {
+    return new TribesConfig(runDate, new Input(interactions, members), warehouse, window, graph, lpa,
+        pagerank, community, spark);
+  }
+
+  public TribesConfig withWarehouse(String path) {
+    return new TribesConfig(runDate, input, path, window, graph, lpa, pagerank, community, spark);
+  }
+}

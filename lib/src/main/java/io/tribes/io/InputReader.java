@@ -1,0 +1,147 @@
+package io.tribes.io;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.trim;
+
+import io.tribes.TribesException;
+import java.io.IOException;
+import java.util.List;
+
+import java.util.Set;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Reads the interactions and members Parquet tables from any Hadoop path and checks them against the
+ * input contract (README, "Input contract"). Every violation is a {@link TribesException} naming the
+ * table, path and column and what was expected.
+ */
+public final class InputReader {
+  private static final Set<DataType> ID_TYPES = Set.of(DataTypes.StringType, DataTypes.LongType, DataTypes.IntegerType);
+  private static final Set<DataType> TS_TYPES = Set.of(DataTypes.TimestampType, DataTypes.TimestampNTZType);
+  private static final Set<DataType> WEIGHT_TYPES = Set.of(DataTypes.DoubleType, DataTypes.FloatType);
+
+  private final SparkSession spark;
+
+  public InputReader(SparkSession spark) {
+    this.spark = spark;
+  }
+
+  public Inputs read(String interactionsPath, String membersPath) {
+    Dataset<Row> rawInteractions = readParquet("interactions", interactionsPath);
+    StructType schema = rawInteractions.schema();
+    String where = "interactions (" + interactionsPath + ")";
+    require(schema, where, "src", ID_TYPES, "STRING or BIGINT");
+    require(schema, where, "dst", ID_TYPES, "STRING or BIGINT");
+    require(schema, where, "type", Set.of(DataTypes.StringType), "STRING");
+    require(schema, where, "ts", TS_TYPES, "TIMESTAMP");
+    boolean hasWeight = optional(schema, where, "weight", WEIGHT_TYPES, "DOUBLE");
+    boolean hasTopic = optional(schema, where, "topic", Set.of(DataTypes.StringType), "STRING");
+    Dataset<Row> interactions = rawInteractions.select(
+        id("src"), id("dst"),
+        col("type"),
+        col("ts").cast(DataTypes.TimestampType).as("ts"),
+        (hasWeight ? col("weight").cast(DataTypes.DoubleType) : lit(null).cast(DataTypes.DoubleType)).as("weight"),
+        (hasTopic ? col("topic") : lit(null).cast(DataTypes.StringType)).as("topic"));
+
+    Dataset<Row> members = null;
+    if (membersPath != null) {
+      Dataset<Row> rawMembers = readParquet("members", membersPath);
+      StructType ms = rawMembers.schema();
+      String mwhere = "members (" + membersPath + ")";
+      require(ms, mwhere, "member_id", ID_TYPES, "STRING or BIGINT");
+      require(ms, mwhere, "opted_out", Set.of(DataTypes.BooleanType), "BOOLEAN");
+      boolean hasBrand = optional(ms, mwhere, "is_brand", Set.of(DataTypes.BooleanType), "BOOLEAN");
+      boolean hasBot = optional(ms, mwhere, "is_bot", Set.of(DataTypes.BooleanType), "BOOLEAN");
+      members = rawMembers.select(
+          id("member_id"),
+          flag(col("opted_out")).as("opted_out"),
+          (hasBrand ? flag(col("is_brand")) : lit(false)).as("is_brand"),
+          (hasBot ? flag(col("is_bot")) : lit(false)).as("is_bot"));
+    }
+    return new Inputs(interactions, interactionsPath, members, membersPath);
+  }
+
+  /** Ids are compared as trimmed strings whatever their stored type (BIGINT ids are accepted). */
+  private static Column id(String name) {
+    return trim(col(name).cast(DataTypes.StringType)).as(name);
+  }
+
+  private static Column flag(Column c) {
+    return org.apache.spark.sql.functions.coalesce(c, lit(false));
+  }
+
+  private Dataset<Row> readParquet(String table, String path) {
+    Path p = new Path(path);
+    try {
+      FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      if (!fs.exists(p)) {
+        throw new TribesException(table + " input " + path + ": path not found (expected a Parquet directory or file)");
+      }
+      FileStatus status = fs.getFileStatus(p);
+      if (status.isDirectory() && !hasDataFiles(fs, p)) {
+        throw new TribesException(table + " input " + path + ": empty (no Parquet data files in the directory)");
+      }
+    } catch (IOException e) {
+      throw new TribesException(table + " input " + path + ": cannot be accessed (" + e.getMessage() + ")", e);
+    }
+    try {
+      Dataset<Row> df = spark.read().parquet(path);
+      df.schema(); // forces footer reads: a corrupt file fails here, inside this try
+      return df;
+    } catch (TribesException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new TribesException(table + " input " + path + ": not readable as Parquet (" + rootMessage(e) + ")", e);
+    }
+  }
+
+  private static boolean hasDataFiles(FileSystem fs, Path dir) throws IOException {
+    for (FileStatus child : fs.listStatus(dir)) {
+      String name = child.getPath().getName();
+      if (name.startsWith("_") || name.startsWith(".")) continue;
+      if (child.isFile() && child.getLen() > 0) return true;
+      if (child.isDirectory() && hasDataFiles(fs, child.getPath())) return true;
+    }
+    return false;
+  }
+
+  private static void require(StructType schema, String where, String column, Set<DataType> types, String expected) {
+    if (!optional(schema, where, column, types, expected)) {
+      throw new TribesException(where + ": missing column '" + column + "' (expected " + expected + "; found columns "
+          + List.of(schema.fieldNames()) + ")");
+    }
+  }
+
+  private static boolean optional(StructType schema, String where, String column, Set<DataType> types, String expected) {
+    for (StructField f : schema.fields()) {
+      if (f.name().equals(column)) {
+        if (!types.contains(f.dataType())) {
+          throw new TribesException(where + ": column '" + column + "' has type " + f.dataType().sql()
+              + ", expected " + expected);
+        }
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The innermost message of an exception chain, on one line: what a user can act on. */
+  public static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) t = t.getCause();
+    String msg = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    return msg.replaceAll("\\s+", " ").trim();
+  }
+
+}

@@ -1,0 +1,85 @@
+package io.tribes.io;
+
+import io.tribes.segment.SegmentTables;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Publishes a run whole or not at all. The tables are written under {@code _staging/}; only when
+ * both are complete are they moved into their {@code run_date=} partitions (replacing a previous run
+ * of the same date), then {@code runs/<date>/manifest.json} is written, then {@code _latest}. A
+ * failure before the manifest leaves the previously published runs as they were for readers, who go
+ * through the manifest (see {@link Warehouse}).
+ */
+public final class SegmentWriter {
+  private static final Logger LOG = LoggerFactory.getLogger(SegmentWriter.class);
+  private final Warehouse warehouse;
+
+  public SegmentWriter(Warehouse warehouse) {
+    this.warehouse = warehouse;
+  }
+
+  public RunManifest publish(SegmentTables tables, RunManifest draft) {
+    LocalDate date = LocalDate.parse(draft.runDate());
+    try {
+      FileSystem fs = warehouse.fs();
+      Path staging = warehouse.newStagingDir(date);
+      Map<String, Dataset<Row>> byName = new LinkedHashMap<>();
+      byName.put(Warehouse.MEMBER_SEGMENTS, tables.memberSegments().orderBy("community_id", "rank_in_community", "member_id"));
+      byName.put(Warehouse.COMMUNITIES, tables.communities().orderBy("community_id"));
+      Map<String, RunManifest.OutputStats> outputs = new LinkedHashMap<>();
+      for (var e : byName.entrySet()) {
+        Path dir = new Path(staging, e.getKey());
+        e.getValue().write().mode(SaveMode.ErrorIfExists).parquet(dir.toString());
+        long rows = e.getValue().sparkSession().read().parquet(dir.toString()).count();
+        outputs.put(e.getKey(), new RunManifest.OutputStats(warehouse.partition(e.getKey(), date).toString(), rows));
+      }
+
+      // Commit: the date's previous manifest goes first, so no reader pairs it with new tables.
+      Path manifestPath = warehouse.manifestPath(date);
+      fs.delete(manifestPath, false);
+      Path trash = new Path(new Path(warehouse.root(), Warehouse.TRASH), staging.getName());
+      for (String table : byName.keySet()) {
+        Path target = warehouse.partition(table, date);
+        if (fs.exists(target)) {
+          fs.mkdirs(trash);
+          rename(fs, target, new Path(trash, table));
+        }
+        fs.mkdirs(target.getParent());
+        rename(fs, new Path(staging, table), target);
+      }
+      RunManifest manifest = draft.withOutputs(outputs, Instant.now().toString());
+      warehouse.writeAtomically(manifestPath, Warehouse.toJson(manifest));
+      warehouse.writeAtomically(new Path(warehouse.root(), Warehouse.LATEST),
+          Warehouse.toJson(Warehouse.pointer(latestAfter(date), manifest.runId())));
+      fs.delete(trash, true);
+      fs.delete(staging, true);
+      LOG.info("published run {} to {}", date, warehouse.root());
+      return manifest;
+    } catch (IOException e) {
+      throw new UncheckedIOException("publishing to " + warehouse.root() + " failed", e);
+    }
+  }
+
+  /** Rerunning an older date must not move {@code _latest} backwards. */
+  private LocalDate latestAfter(LocalDate date) {
+    return warehouse.latestRunDate().map(LocalDate::parse)
+        .filter(d -> d.isAfter(date) && warehouse.manifest(d).isPresent())
+        .orElse(date);
+  }
+
+  private static void rename(FileSystem fs, Path from, Path to) throws IOException {
+    if (!fs.rename(from, to)) throw new IOException("cannot rename " + from + " to " + to);
+  }
+}

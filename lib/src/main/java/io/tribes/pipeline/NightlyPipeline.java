@@ -1,0 +1,160 @@
+package io.tribes.pipeline;
+
+import static org.apache.spark.sql.functions.col;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tribes.config.TribesConfig;
+import io.tribes.graph.GraphBuilder;
+import io.tribes.graph.InteractionGraph;
+import io.tribes.io.InputReader;
+import io.tribes.io.Inputs;
+import io.tribes.io.RunManifest;
+import io.tribes.io.SegmentWriter;
+import io.tribes.io.Warehouse;
+import io.tribes.segment.CommunityDetector;
+import io.tribes.segment.Detection;
+import io.tribes.segment.MemberRanker;
+import io.tribes.segment.Ranking;
+import io.tribes.segment.SegmentTables;
+import io.tribes.segment.Segmenter;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The nightly job: load, build graph, detect, rank, shape, publish. Each stage is a function of
+ * Datasets (its own class, testable alone); this class only sequences them, times them and collects
+ * the manifest. I/O happens in the first (load) and last (publish) stage only.
+ */
+public final class NightlyPipeline {
+  private static final Pattern SECRET_KEY = Pattern.compile("(?i).*(secret|password|token|credential|access[-_.]?key).*");
+
+  private final SparkSession spark;
+  private final TribesConfig config;
+
+  public NightlyPipeline(SparkSession spark, TribesConfig config) {
+    this.spark = spark;
+    this.config = config;
+  }
+
+  public RunManifest run(LocalDate runDate) {
+    String startedAt = Instant.now().toString();
+    Warehouse warehouse = new Warehouse(spark, config.warehouse());
+    StageLog log = new StageLog();
+
+    Inputs inputs = log.run("load", () -> {
+      warehouse.checkWritable();
+      return new InputReader(spark).read(config.input().interactions(), config.input().members());
+    }, in -> Map.of());
+    InteractionGraph graph = log.run("build_graph",
+        () -> new GraphBuilder(config.window(), config.graph()).build(inputs, runDate),
+        g -> Map.of("interactions_read", g.stats().rowsRead(), "interactions_in_window", g.stats().interactionsInWindow(),
+            "members", g.stats().members(), "edges", g.stats().edges()));
+    Detection detection = log.run("detect",
+        () -> new CommunityDetector(config.lpa(), config.community(), config.spark()).detect(graph),
+        d -> Map.of("iterations", d.iterations(), "converged", d.converged(),
+            "members_assigned", d.assignments().filter(col("community").isNotNull()).count()));
+    Ranking ranking = log.run("rank",
+        () -> new MemberRanker(config.pagerank(), config.spark()).rank(graph, detection.assignments()),
+        r -> Map.of("members_ranked", r.ranks().count(), "pagerank_iterations", r.pagerankIterations()));
+    SegmentTables tables = log.run("shape",
+        () -> new Segmenter(config.community()).shape(graph, detection.assignments(), ranking.ranks(), runDate),
+        t -> Map.of("communities", t.communities().count(), "modularity", round(t.modularity())));
+
+    List<Row> sizes = tables.communities().select("size").orderBy("size").collectAsList();
+    long assigned = sizes.stream().mapToLong(r -> r.getInt(0)).sum();
+    RunManifest draft = new RunManifest(RunManifest.FORMAT_VERSION, runDate.toString(), UUID.randomUUID().toString(),
+        startedAt, null, inputStats(inputs, graph), redactedConfig(config, runDate),
+        null,
+        graphStats(graph),
+        Map.of("iterations", detection.iterations(), "converged", detection.converged()),
+        Map.of("iterations", ranking.pagerankIterations(), "residual", ranking.pagerankResidual(),
+            "community_iterations", ranking.communityPagerankIterations(),
+            "community_residual", ranking.communityPagerankResidual()),
+        new RunManifest.CommunityStats(sizes.size(), assigned, graph.stats().members() - assigned,
+            percentiles(sizes), round(tables.modularity())),
+        null);
+    RunManifest published = log.run("publish",
+        () -> new SegmentWriter(warehouse).publish(tables, draftWithStages(draft, log)),
+        m -> {
+          Map<String, Object> c = new LinkedHashMap<>();
+          m.outputs().forEach((k, v) -> c.put(k, v.rows()));
+          return c;
+        });
+    return published;
+  }
+
+  private static RunManifest draftWithStages(RunManifest d, StageLog log) {
+    return new RunManifest(d.formatVersion(), d.runDate(), d.runId(), d.startedAt(), d.finishedAt(), d.inputs(),
+        d.config(), List.copyOf(log.stages()), d.graph(), d.lpa(), d.pagerank(), d.communities(), d.outputs());
+  }
+
+  private static Map<String, RunManifest.InputStats> inputStats(Inputs inputs, InteractionGraph graph) {
+    Map<String, RunManifest.InputStats> m = new LinkedHashMap<>();
+    m.put("interactions", new RunManifest.InputStats(inputs.interactionsPath(), graph.stats().rowsRead(),
+        graph.stats().rejected()));
+    if (inputs.hasMembers()) {
+      m.put("members", new RunManifest.InputStats(inputs.membersPath(), inputs.members().count(), Map.of()));
+    }
+    return m;
+  }
+
+  private static Map<String, Object> graphStats(InteractionGraph graph) {
+    var s = graph.stats();
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("interactions_in_window", s.interactionsInWindow());
+    m.put("members", s.members());
+    m.put("edges", s.edges());
+    m.put("excluded_opted_out", s.excludedOptedOut());
+    m.put("excluded_brand_or_bot", s.excludedFlagged());
+    m.put("excluded_hubs", s.excludedHubs());
+    m.put("weak_ties_dropped", s.weakTiesDropped());
+    return m;
+  }
+
+  /** Nearest-rank percentiles of community sizes. */
+  static Map<String, Long> percentiles(List<Row> sortedSizes) {
+    Map<String, Long> p = new LinkedHashMap<>();
+    if (sortedSizes.isEmpty()) return p;
+    int n = sortedSizes.size();
+    p.put("min", (long) sortedSizes.get(0).getInt(0));
+    for (int q : new int[] {25, 50, 75, 90, 99}) {
+      int idx = Math.max(0, (int) Math.ceil(q / 100.0 * n) - 1);
+      p.put("p" + q, (long) sortedSizes.get(idx).getInt(0));
+    }
+    p.put("max", (long) sortedSizes.get(n - 1).getInt(0));
+    return p;
+  }
+
+  /** The effective config for the manifest, with the run date resolved and secret-looking values removed. */
+  static JsonNode redactedConfig(TribesConfig config, LocalDate runDate) {
+    ObjectNode tree = new ObjectMapper().valueToTree(config.withRunDate(runDate.toString()));
+    redact(tree);
+    return tree;
+  }
+
+  private static void redact(ObjectNode node) {
+    Iterator<Map.Entry<String, JsonNode>> it = node.fields();
+    while (it.hasNext()) {
+      Map.Entry<String, JsonNode> e = it.next();
+      if (e.getValue().isObject()) {
+        redact((ObjectNode) e.getValue());
+      } else if (SECRET_KEY.matcher(e.getKey()).matches() && !e.getValue().isNull()) {
+        e.setValue(node.textNode("<redacted>"));
+      }
+    }
+  }
+
+  private static double round(double v) {
+    return Math.round(v * 1e9) / 1e9;
+  }
+}

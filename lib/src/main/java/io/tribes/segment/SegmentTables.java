@@ -1,0 +1,13 @@
+package io.tribes.segment;
+
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * The published tables of one run (schemas in README, "Segment tables") and graph-level quality.
+ *
+ * @param memberSegments one row per member in the graph
+ * @param communities one row per community
+ * @param modularity weighted modularity of the partition (unassigned members as singletons)
+ */
+public record SegmentTables(Dataset<Row> memberSegments, Dataset<Row> communities, double modularity) {}

@@ -1,0 +1,88 @@
+package io.tribes.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tribes.TribesException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+  private final ConfigLoader loader = new ConfigLoader();
+
+  @Test
+  void embeddedDefaultsAreConfLocalYaml() throws Exception {
+    TribesConfig defaults = loader.defaults();
+    TribesConfig fromFile = loader.load(Path.of(System.getProperty("tribes.project.dir"), "conf", "local.yaml"));
+    assertEquals(defaults.lpa(), fromFile.lpa());
+    assertEquals(3, defaults.community().minSize());
+    assertEquals(30, defaults.community().maxSize());
+    assertEquals(3.0, defaults.graph().typeWeights().get("reply"));
+    assertNull(defaults.runDate());
+  }
+
+  @Test
+  void userFileOverridesOnlyWhatItNames() {
+    TribesConfig c = loader.parse("lpa:\n  max-iterations: 7\nwarehouse: s3a://bucket/wh\n", "test");
+    assertEquals(7, c.lpa().maxIterations());
+    assertEquals(loader.defaults().lpa().convergenceThreshold(), c.lpa().convergenceThreshold());
+    assertEquals("s3a://bucket/wh", c.warehouse());
+    assertEquals(loader.defaults().pagerank(), c.pagerank());
+  }
+
+  @Test
+  void typeWeightsAreAnOpenMap() {
+    TribesConfig c = loader.parse("graph:\n  type-weights:\n    reply: 2.0\n    repost: 1.5\n", "test");
+    assertEquals(1.5, c.graph().typeWeights().get("repost"));
+  }
+
+  @Test
+  void unknownKeyIsNamed() {
+    var e = assertThrows(TribesException.class, () -> loader.parse("lpa:\n  max-iteratons: 5\n", "test"));
+    assertTrue(e.getMessage().contains("'lpa.max-iteratons'"), e.getMessage());
+    assertTrue(e.getMessage().contains("unknown key"), e.getMessage());
+    var top = assertThrows(TribesException.class, () -> loader.parse("colour: blue\n", "test"));
+    assertTrue(top.getMessage().contains("'colour'"), top.getMessage());
+  }
+
+  @Test
+  void wrongTypeIsNamed() {
+    var e = assertThrows(TribesException.class, () -> loader.parse("lpa:\n  max-iterations: many\n", "test"));
+    assertTrue(e.getMessage().contains("'lpa.max-iterations'") && e.getMessage().contains("integer"), e.getMessage());
+    var e2 = assertThrows(TribesException.class, () -> loader.parse("graph:\n  unknown-types: maybe\n", "test"));
+    assertTrue(e2.getMessage().contains("'graph.unknown-types'"), e2.getMessage());
+  }
+
+  @Test
+  void invalidValuesAreNamed() {
+    assertMessage("lpa:\n  max-iterations: 0\n", "'lpa.max-iterations': must be > 0, got 0");
+    assertMessage("pagerank:\n  max-iterations: -3\n", "'pagerank.max-iterations': must be > 0, got -3");
+    assertMessage("community:\n  min-size: 10\n  max-size: 5\n", "'community.max-size': must be >= community.min-size (10), got 5");
+    assertMessage("run-date: 2026-13-45\n", "'run-date': expected a date YYYY-MM-DD, got '2026-13-45'");
+    assertMessage("pagerank:\n  damping-factor: 1.5\n", "'pagerank.damping-factor'");
+    assertMessage("graph:\n  type-weights:\n    like: -1\n", "'graph.type-weights.like'");
+  }
+
+  @Test
+  void missingFileIsNamed(@TempDir Path dir) {
+    var e = assertThrows(TribesException.class, () -> loader.load(dir.resolve("nope.yaml")));
+    assertTrue(e.getMessage().contains("nope.yaml") && e.getMessage().contains("not found"), e.getMessage());
+  }
+
+  @Test
+  void malformedYamlIsReported(@TempDir Path dir) throws Exception {
+    Path f = dir.resolve("bad.yaml");
+    Files.writeString(f, "lpa: [unclosed\n");
+    var e = assertThrows(TribesException.class, () -> loader.load(f));
+    assertTrue(e.getMessage().contains("bad.yaml") && e.getMessage().contains("not valid YAML"), e.getMessage());
+  }
+
+  private void assertMessage(String yaml, String expected) {
+    var e = assertThrows(TribesException.class, () -> loader.parse(yaml, "test"));
+    assertTrue(e.getMessage().contains(expected), e.getMessage());
+  }
+}
