@@ -46,7 +46,7 @@ final class Knobs {
   static final double BOT_DAILY = 0.005;
   static final double CELEBRITY_DAILY = 0.010;
   /** Floor on rows per hub per day so hubs stand out in small samples. */
-  static final int HUB_MIN_DAILY = 20;
+  static final int HUB_MIN_DAILY = 30;
 
   // --- interaction types ---------------------------------------------------------------------
   static final String[] TYPES = {"reply", "comment", "mention", "like", "share"};
