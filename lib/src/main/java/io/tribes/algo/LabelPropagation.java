@@ -1,0 +1,309 @@
+package io.tribes.algo;
+
+import static org.apache.spark.sql.functions.bitwise_not;
+import static org.apache.spark.sql.functions.broadcast;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.round;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+
+/**
+ * Label propagation community detection on Spark DataFrames (GraphFrames conventions: vertices {@code id},
+ * edges {@code src}, {@code dst}, optional {@code weight}).
+ *
+ * <p>Every vertex starts with its own id as label (or its seed, see {@link #seedColumn}). Each iteration is
+ * synchronous: every vertex scores the labels its neighbours held in the previous iteration and takes the
+ * best one. The result has one row per input vertex. Edges whose endpoints are not both vertices are ignored.
+ *
+ * <h2>{@link Mode#GRAPHALYTICS}</h2>
+ * Exactly LDBC Graphalytics CDLP: a label scores the number of neighbours holding it, counting in- and
+ * out-neighbours (a neighbour reachable both ways counts twice in a directed graph; for an undirected graph
+ * each edge means both directions once; parallel edges count once each; a self-loop counts twice when
+ * directed, once when undirected); the most frequent label wins, ties go to the smallest label; a vertex with
+ * no neighbours keeps its label. Weights are ignored. It runs exactly {@link #maxIterations} iterations;
+ * {@code converged} then says whether the last iteration changed no label.
+ *
+ * <h2>{@link Mode#WEIGHTED} (default)</h2>
+ * Edges are undirected ties ({@link #directed} is ignored): a label scores the sum of the weights of the ties
+ * to neighbours holding it (parallel edges and both directions summed; self-loops and ties of weight 0 are
+ * ignored; weights must be finite and &gt;= 0). It stops after the first iteration in which the fraction of
+ * vertices whose label changed is &lt;= {@link #convergenceThreshold}, or after {@link #maxIterations}.
+ * <ul>
+ *   <li><b>Exact, partition-independent scores.</b> Weights are converted once to fixed point (multiples of
+ *   2<sup>-30</sup>, about 1e-9) and summed as LONG, so a label's score does not depend on summation order:
+ *   the labels are identical whatever the partitioning or number of cores. Ties (equal scores) go to the
+ *   smallest label.</li>
+ *   <li><b>Oscillation.</b> Plain synchronous LPA oscillates with period two on bipartite-like structure
+ *   (K<sub>3,3</sub>, stars, paths: both sides swap labels forever). Here a vertex's current label also scores
+ *   a self-weight equal to the weight of the vertex's strongest tie: the vertex votes for its own label like its
+ *   best neighbour does. A vertex therefore leaves its label only for a label whose support is at least as strong
+ *   as its strongest tie (ties to the smallest label), which damps the swap: K<sub>m,n</sub> and stars settle
+ *   in two or three iterations.</li>
+ *   <li><b>Flooding.</b> The same self-vote makes weakly attached vertices resist a label pushed by a single
+ *   tie. In addition, {@link #maxCommunitySize} (off by default) stops a vertex from adopting a label that
+ *   already has that many members (its own label always stays eligible), so one label cannot flood a sparse
+ *   graph. The cap is soft: updates are synchronous, so a label below the cap can overshoot it within one
+ *   iteration. It costs one vertex-level aggregation per iteration, nothing when off.</li>
+ * </ul>
+ *
+ * <h2>Execution</h2>
+ * The adjacency (one row per receiving vertex and neighbour, with parallel edges pre-summed, plus one self
+ * row per vertex that carries its current label into the vote) is built and cached once. Each iteration is one
+ * join of the adjacency with the current labels and one aggregation per receiving vertex; the labels are
+ * broadcast when there are at most {@link #broadcastVertexLimit} vertices (the adjacency is then partitioned by
+ * receiver and an iteration needs no shuffle at all), otherwise the adjacency is partitioned by sender and the
+ * votes are shuffled. Each iteration's labels are persisted and counted (that count gives the changed
+ * fraction); every {@link #checkpointInterval} iterations they are checkpointed to cut the lineage.
+ * The returned labels are persisted; unpersist them when done.
+ */
+public final class LabelPropagation {
+  /** Scoring and stopping semantics; see the class comment. */
+  public enum Mode { GRAPHALYTICS, WEIGHTED }
+
+  /** Fixed-point scale for WEIGHTED scores: 2^30, so that scores are exact LONG sums. */
+  static final double WEIGHT_SCALE = 1L << 30;
+
+  private final Dataset<Row> vertices;
+  private final Dataset<Row> edges;
+  private Mode mode = Mode.WEIGHTED;
+  private boolean directed = true;
+  private int maxIterations = 20;
+  private double convergenceThreshold = 0.0;
+  private String weightColumn;
+  private boolean weightColumnSet;
+  private String seedColumn;
+  private int checkpointInterval = 10;
+  private boolean reliableCheckpoint;
+  private long broadcastVertexLimit = 2_000_000L;
+  private long maxCommunitySize;
+
+  public LabelPropagation(Dataset<Row> vertices, Dataset<Row> edges) {
+    this.vertices = GraphInput.requireNonNull(vertices, "vertices");
+    this.edges = GraphInput.requireNonNull(edges, "edges");
+  }
+
+  /** Scoring mode, default {@link Mode#WEIGHTED}. */
+  public LabelPropagation mode(Mode mode) {
+    this.mode = GraphInput.requireNonNull(mode, "mode");
+    return this;
+  }
+
+  /** GRAPHALYTICS: whether the edges are directed (default true). WEIGHTED: ignored, edges are undirected ties. */
+  public LabelPropagation directed(boolean directed) {
+    this.directed = directed;
+    return this;
+  }
+
+  /** Iteration cap, &gt; 0, default 20; GRAPHALYTICS runs exactly this many iterations. */
+  public LabelPropagation maxIterations(int n) {
+    if (n <= 0) {
+      throw new IllegalArgumentException("maxIterations must be > 0, got " + n);
+    }
+    this.maxIterations = n;
+    return this;
+  }
+
+  /** WEIGHTED: stop when the fraction of vertices whose label changed is &lt;= f; in [0, 1), default 0. */
+  public LabelPropagation convergenceThreshold(double f) {
+    if (!(f >= 0.0 && f < 1.0)) {
+      throw new IllegalArgumentException("convergenceThreshold must be in [0, 1), got " + f);
+    }
+    this.convergenceThreshold = f;
+    return this;
+  }
+
+  /**
+   * Edge weight column (WEIGHTED); default "weight" if the edges have it, else every edge weighs 1.0. Null
+   * means unweighted.
+   */
+  public LabelPropagation weightColumn(String col) {
+    if (col != null && col.isBlank()) {
+      throw new IllegalArgumentException("weightColumn must not be blank, got '" + col + "'");
+    }
+    this.weightColumn = col;
+    this.weightColumnSet = true;
+    return this;
+  }
+
+  /** Vertex column (LONG) giving the initial label; a null value means the vertex's own id. Null = no seeds. */
+  public LabelPropagation seedColumn(String col) {
+    if (col != null && col.isBlank()) {
+      throw new IllegalArgumentException("seedColumn must not be blank, got '" + col + "'");
+    }
+    this.seedColumn = col;
+    return this;
+  }
+
+  /** Checkpoint the labels every k iterations (&gt;= 0; 0 = never), default 10. */
+  public LabelPropagation checkpointInterval(int k) {
+    if (k < 0) {
+      throw new IllegalArgumentException("checkpointInterval must be >= 0, got " + k);
+    }
+    this.checkpointInterval = k;
+    return this;
+  }
+
+  /** false (default): localCheckpoint; true: Dataset.checkpoint() into the SparkContext checkpoint dir. */
+  public LabelPropagation reliableCheckpoint(boolean b) {
+    this.reliableCheckpoint = b;
+    return this;
+  }
+
+  /**
+   * Broadcast the labels to the edges when the graph has at most n vertices (&gt;= 0; 0 = never), default
+   * 2,000,000. Only the execution plan changes, never the result.
+   */
+  public LabelPropagation broadcastVertexLimit(long n) {
+    if (n < 0) {
+      throw new IllegalArgumentException("broadcastVertexLimit must be >= 0, got " + n);
+    }
+    this.broadcastVertexLimit = n;
+    return this;
+  }
+
+  /**
+   * WEIGHTED: a vertex may not adopt a label that already has at least n members (its own label stays
+   * eligible); a soft cap against flooding, see the class comment. n &gt;= 0; 0 = no cap (default).
+   */
+  public LabelPropagation maxCommunitySize(long n) {
+    if (n < 0) {
+      throw new IllegalArgumentException("maxCommunitySize must be >= 0, got " + n);
+    }
+    this.maxCommunitySize = n;
+    return this;
+  }
+
+  /** Runs the algorithm; see the class comment. */
+  public Result run() {
+    SparkSession spark = GraphInput.session(vertices);
+    Lineage lineage = new Lineage(spark, checkpointInterval, reliableCheckpoint);
+    boolean weighted = mode == Mode.WEIGHTED;
+    boolean capped = weighted && maxCommunitySize > 0;
+
+    Column id = GraphInput.integral(vertices, "vertices", GraphInput.ID);
+    Column seed = seedColumn == null ? id
+        : coalesce(GraphInput.integral(vertices, "vertices", seedColumn), id);
+    Dataset<Row> e = edges.select(
+        GraphInput.integral(edges, "edges", GraphInput.SRC).as("src"),
+        GraphInput.integral(edges, "edges", GraphInput.DST).as("dst"),
+        weightOf(weighted).as("w"));
+
+    Dataset<Row> ids = vertices.select(id.as("id"));
+    long n = GraphInput.countVertices(ids);
+    if (n == 0) {
+      Dataset<Row> empty = vertices.select(id.as("id"), id.as("label"));
+      return new Result(empty, 0, true);
+    }
+    int partitions = GraphInput.shufflePartitions(spark);
+    boolean bc = n <= broadcastVertexLimit;
+
+    Dataset<Row> adj = Lineage.persist(adjacency(e, ids, bc, weighted).repartition(partitions, col(bc ? "dst" : "src")));
+    adj.count();
+
+    Dataset<Row> state = Lineage.persist(vertices.select(id.as("id"), seed.as("label"))
+        .repartition(partitions, col("id")));
+    state.count();
+
+    int iteration = 0;
+    boolean converged = false;
+    while (iteration < maxIterations) {
+      iteration++;
+      Dataset<Row> next = Lineage.persist(step(adj, state, bc, capped, weighted));
+      long changed = next.filter(col("changed")).count();
+      state = lineage.advance(state, next, iteration);
+      converged = weighted ? changed <= convergenceThreshold * n : changed == 0;
+      if (weighted && converged) {
+        break;
+      }
+    }
+    adj.unpersist(false);
+    return new Result(state.select(col("id"), col("label")), iteration, converged);
+  }
+
+  /** Edge weight as DOUBLE: the weight column in WEIGHTED mode (when there is one), else 1.0. */
+  private Column weightOf(boolean weighted) {
+    String w = weighted ? GraphInput.resolveWeight(edges, weightColumn, !weightColumnSet) : null;
+    if (w == null) {
+      return lit(1.0);
+    }
+    Column c = GraphInput.numeric(edges, "edges", w);
+    GraphInput.checkWeights(edges, w, c);
+    return c;
+  }
+
+  /**
+   * One row per (receiver {@code dst}, neighbour {@code src}) with the summed LONG vote weight {@code w}, plus
+   * one self row (dst = src = v) per vertex: weight 0 in GRAPHALYTICS mode (plus real self-loops), the weight
+   * of v's strongest tie in WEIGHTED mode.
+   */
+  private Dataset<Row> adjacency(Dataset<Row> e, Dataset<Row> ids, boolean bc, boolean weighted) {
+    Dataset<Row> within = GraphInput.withinVertices(e, ids, bc);
+    Dataset<Row> forward = within.select(col("dst"), col("src"), col("w"));
+    Dataset<Row> backward = within.select(col("src").as("dst"), col("dst").as("src"), col("w"));
+    Dataset<Row> self = ids.select(col("id").as("dst"), col("id").as("src"), lit(0L).as("w"));
+    if (!weighted) {
+      if (!directed) {
+        backward = backward.filter(col("dst").notEqual(col("src")));
+      }
+      Dataset<Row> votes = forward.union(backward).select(col("dst"), col("src"), lit(1L).as("w"));
+      return votes.union(self).groupBy("dst", "src").agg(sum("w").as("w"));
+    }
+    Column fixed = round(col("w").multiply(WEIGHT_SCALE)).cast(DataTypes.LongType);
+    Dataset<Row> ties = forward.union(backward)
+        .filter(col("dst").notEqual(col("src")))
+        .select(col("dst"), col("src"), fixed.as("w"))
+        .filter(col("w").gt(0))
+        .groupBy("dst", "src").agg(sum("w").as("w"));
+    Dataset<Row> strongest = ties.groupBy("dst").agg(max("w").as("sw"));
+    Dataset<Row> selfWeighted = self.join(strongest, "dst")
+        .select(col("dst"), col("src"), col("sw").as("w"));
+    Dataset<Row> isolated = self.join(strongest, self.col("dst").equalTo(strongest.col("dst")), "left_anti");
+    return ties.union(selfWeighted).union(isolated);
+  }
+
+  /**
+   * One synchronous iteration: columns id, label, changed. Every vertex has a self row in the adjacency, so
+   * every vertex gets exactly one row, and its current label is a candidate.
+   */
+  private Dataset<Row> step(Dataset<Row> adj, Dataset<Row> state, boolean bc, boolean capped, boolean weighted) {
+    Dataset<Row> labels = state.select(col("id"), col("label"));
+    if (capped) {
+      Dataset<Row> sizes = labels.groupBy("label").agg(count(lit(1)).as("size"));
+      labels = labels.join(sizes, "label").select(col("id"), col("label"), col("size"));
+    }
+    Dataset<Row> sent = bc ? broadcast(labels) : labels;
+    Dataset<Row> votes = adj.join(sent, adj.col("src").equalTo(sent.col("id")))
+        .groupBy(adj.col("dst"), sent.col("label"))
+        .agg(sum(adj.col("w")).as("score"),
+            max(adj.col("src").equalTo(adj.col("dst"))).as("current"),
+            capped ? max(sent.col("size")).as("size") : lit(0L).as("size"));
+    // Best candidate: highest score, ties to the smallest label (bitwise_not reverses LONG order without
+    // overflow). With a size cap, labels at the cap are not eligible unless current.
+    Column eligible = capped ? col("current").or(col("size").lt(maxCommunitySize)) : lit(true);
+    Column rank = weighted ? struct(eligible.as("e"), col("score").as("s"), bitwise_not(col("label")).as("l"))
+        : struct(col("score").as("s"), bitwise_not(col("label")).as("l"));
+    Dataset<Row> best = votes.groupBy(col("dst"))
+        .agg(max(rank).as("best"), max(when(col("current"), col("label"))).as("old"));
+    Column label = bitwise_not(col("best.l"));
+    return best.select(col("dst").as("id"), label.as("label"), label.notEqual(col("old")).as("changed"));
+  }
+
+  /**
+   * @param labels     id LONG, label LONG; one row per input vertex (persisted)
+   * @param iterations iterations run
+   * @param converged  WEIGHTED: the changed fraction fell to the threshold; GRAPHALYTICS: the last iteration
+   *                   changed no label
+   */
+  public record Result(Dataset<Row> labels, int iterations, boolean converged) {}
+}

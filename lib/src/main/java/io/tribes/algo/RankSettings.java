@@ -1,0 +1,76 @@
+package io.tribes.algo;
+
+/**
+ * The parameters PageRank and CommunityPageRank share, checked when set (package-private).
+ */
+final class RankSettings {
+  double dampingFactor = 0.85;
+  int maxIterations = 20;
+  double tolerance = 0.0;
+  String weightColumn;
+  boolean weightColumnSet;
+  int checkpointInterval = 10;
+  boolean reliableCheckpoint;
+  long broadcastVertexLimit = 2_000_000L;
+
+  void dampingFactor(double d) {
+    if (!(d > 0.0 && d < 1.0)) {
+      throw new IllegalArgumentException("dampingFactor must be in (0, 1), got " + d);
+    }
+    dampingFactor = d;
+  }
+
+  void maxIterations(int n) {
+    if (n <= 0) {
+      throw new IllegalArgumentException("maxIterations must be > 0, got " + n);
+    }
+    maxIterations = n;
+  }
+
+  void tolerance(double t) {
+    if (!(t >= 0.0) || Double.isInfinite(t)) {
+      throw new IllegalArgumentException("tolerance must be >= 0 and finite, got " + t);
+    }
+    tolerance = t;
+  }
+
+  void weightColumn(String col) {
+    if (col != null && col.isBlank()) {
+      throw new IllegalArgumentException("weightColumn must not be blank, got '" + col + "'");
+    }
+    weightColumn = col;
+    weightColumnSet = true;
+  }
+
+  void checkpointInterval(int k) {
+    if (k < 0) {
+      throw new IllegalArgumentException("checkpointInterval must be >= 0, got " + k);
+    }
+    checkpointInterval = k;
+  }
+
+  void broadcastVertexLimit(long n) {
+    if (n < 0) {
+      throw new IllegalArgumentException("broadcastVertexLimit must be >= 0, got " + n);
+    }
+    broadcastVertexLimit = n;
+  }
+
+  RankEngine engine(org.apache.spark.sql.SparkSession spark, boolean grouped) {
+    return new RankEngine(spark, dampingFactor, maxIterations, tolerance, checkpointInterval, reliableCheckpoint,
+        broadcastVertexLimit, grouped);
+  }
+
+  /** Edges as (src LONG, dst LONG, w DOUBLE): the weight column (checked) or 1.0. */
+  org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> edges(
+      org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> edges) {
+    String w = GraphInput.resolveWeight(edges, weightColumn, !weightColumnSet);
+    org.apache.spark.sql.Column weight = org.apache.spark.sql.functions.lit(1.0);
+    if (w != null) {
+      weight = GraphInput.numeric(edges, "edges", w);
+      GraphInput.checkWeights(edges, w, weight);
+    }
+    return edges.select(GraphInput.integral(edges, "edges", GraphInput.SRC).as("src"),
+        GraphInput.integral(edges, "edges", GraphInput.DST).as("dst"), weight.as("w"));
+  }
+}
