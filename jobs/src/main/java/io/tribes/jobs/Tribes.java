@@ -24,8 +24,7 @@ public final class Tribes {
       "  nightly         --config FILE [--run-date YYYY-MM-DD] [--input DIR] [--interactions PATH] [--members PATH|none] [--warehouse PATH]",
       "  demo            [--members N] [--sample DIR] [--warehouse DIR]   generate the sample if absent, run nightly, print a summary",
       "  generate-sample --members N --days D --seed S --out DIR [--end-date YYYY-MM-DD]",
-      "  graphalytics    --algorithm cdlp|pr --graph DIR/NAME --output FILE",
-      "  bench           --vertices V --edges E --seed S");
+      "");
 
   private Tribes() {}
 
@@ -64,10 +63,6 @@ public final class Tribes {
         return DemoCommand.run(Args.parse(command, rest, DemoCommand.OPTIONS));
       case "generate-sample":
         return GenerateSampleCommand.run(defaultSession(command), rest);
-      case "graphalytics":
-        return GraphalyticsCommand.run(defaultSession(command), rest);
-      case "bench":
-        return BenchCommand.run(defaultSession(command), rest);
       default:
         throw new TribesException("unknown command '" + command + "'\n" + USAGE);
     }

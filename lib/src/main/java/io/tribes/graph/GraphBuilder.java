@@ -141,19 +141,21 @@ public final class GraphBuilder {
     Dataset<Row> kept2 = withoutMembers(pairs, hubs);
 
     Dataset<Row> ties = kept2.groupBy(least(col("src"), col("dst")).as("a"), greatest(col("src"), col("dst")).as("b"))
-        .agg(sum("weight").as("strength"));
-    Dataset<Row> strongTies = ties.filter(col("strength").geq(graph.minTieStrength())).select("a", "b");
+        .agg(sum("weight").as("strength"))
+        .withColumn("strong", col("strength").geq(graph.minTieStrength()))
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> strongTies = ties.filter(col("strong")).select("a", "b");
     Dataset<Row> strongEdges = kept2.join(strongTies,
             least(col("src"), col("dst")).equalTo(col("a")).and(greatest(col("src"), col("dst")).equalTo(col("b"))),
             "left_semi");
 
     // Members: everyone active in the window who is not excluded, including members left without ties.
-    Dataset<Row> allExcluded = excluded.union(hubs);
     Dataset<Row> sent = clean.groupBy(col("src").as("member_id")).agg(count(lit(1)).as("sent"));
     Dataset<Row> received = clean.groupBy(col("dst").as("member_id")).agg(count(lit(1)).as("received"));
-    Dataset<Row> activity = sent.join(received, new String[] {"member_id"}, "full_outer")
+    Dataset<Row> everyone = sent.join(received, new String[] {"member_id"}, "full_outer")
         .select(col("member_id"), coalesce(col("sent"), lit(0L)).as("sent"), coalesce(col("received"), lit(0L)).as("received"))
-        .join(allExcluded, new String[] {"member_id"}, "left_anti");
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> activity = everyone.join(excluded.union(hubs), new String[] {"member_id"}, "left_anti");
     Dataset<Row> ids = denseIds(activity.select("member_id"));
     Dataset<Row> members = ids.join(activity, "member_id")
         .select("id", "member_id", "sent", "received")
@@ -167,21 +169,32 @@ public final class GraphBuilder {
         .join(edges.select("src", "dst"), new String[] {"src", "dst"}, "left_semi")
         .select("src", "dst", "topic", "interactions");
 
-    long nOptedOut = countSeen(optedOut, clean);
-    long nFlagged = countSeen(flagged, clean);
-    long nHubs = hubs.count();
-    long nTies = ties.count();
-    long nStrong = strongTies.count();
-    GraphStats stats = new GraphStats(rowsRead, rejected, kept, nOptedOut, nFlagged, nHubs, nTies - nStrong,
-        members.count(), edges.count());
+    long nOptedOut = everyone.join(optedOut, new String[] {"member_id"}, "left_semi").count();
+    long nFlagged = everyone.join(flagged, new String[] {"member_id"}, "left_semi").count();
+    Row tieCounts = ties.agg(count(lit(1)), sum(when(col("strong"), 0L).otherwise(1L))).first();
+    GraphStats stats = new GraphStats(rowsRead, rejected, kept, nOptedOut, nFlagged, hubs.count(),
+        tieCounts.isNullAt(1) ? 0 : tieCounts.getLong(1), members.count(), edges.count());
+    InteractionGraph graph = new InteractionGraph(truncate(members), truncate(edges), truncate(topics), stats);
     tagged.unpersist();
     pairs.unpersist();
-    return new InteractionGraph(members, edges, topics, stats);
+    members.unpersist();
+    edges.unpersist();
+    excluded.unpersist();
+    hubs.unpersist();
+    ids.unpersist();
+    ties.unpersist();
+    everyone.unpersist();
+    return graph;
   }
 
-  private static long countSeen(Dataset<Row> memberIds, Dataset<Row> clean) {
-    Dataset<Row> seen = clean.select(col("src").as("member_id")).union(clean.select(col("dst").as("member_id")));
-    return memberIds.join(seen, new String[] {"member_id"}, "left_semi").count();
+  /**
+   * Materialises a graph table and cuts its lineage, so that the iterative stages downstream plan
+   * against a small leaf instead of the whole build (whose plan would otherwise be re-analysed at
+   * every iteration). Reliable when the SparkContext has a checkpoint directory, else local.
+   */
+  private static Dataset<Row> truncate(Dataset<Row> df) {
+    boolean reliable = df.sparkSession().sparkContext().getCheckpointDir().isDefined();
+    return reliable ? df.checkpoint(true) : df.localCheckpoint(true);
   }
 
   private static Dataset<Row> emptyIds(SparkSession spark) {
