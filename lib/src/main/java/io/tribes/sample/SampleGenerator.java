@@ -62,10 +62,15 @@ public final class SampleGenerator {
     Broadcast<Layout> shared = broadcast(layout);
     try {
       long to = spec.endDate().toEpochDay();
+      long planted = System.nanoTime();
       write(interactions(List.of(new Segment(shared, to - spec.days(), to))), base + "/interactions");
+      long wroteInteractions = System.nanoTime();
       write(members(shared), base + "/members");
       write(truth(shared), base + "/truth");
       long interactions = spark.read().parquet(base + "/interactions").count();
+      LOG.debug("planted structure {} ms, interactions {} ms, members+truth+count {} ms",
+          (planted - started) / 1_000_000, (wroteInteractions - planted) / 1_000_000,
+          (System.nanoTime() - wroteInteractions) / 1_000_000);
       SampleSummary summary = summarize(layout, interactions);
       LOG.info("sample {} written to {} in {} ms", summary, base, (System.nanoTime() - started) / 1_000_000);
       return summary;
