@@ -12,8 +12,10 @@ import java.util.Set;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * {@code generate-sample --out DIR [--members N] [--days D] [--seed S] [--end-date YYYY-MM-DD]}:
- * writes a deterministic synthetic sample (interactions, members, truth) as Parquet under DIR.
+ * {@code generate-sample --out DIR [--members N] [--days D] [--seed S] [--end-date YYYY-MM-DD]
+ * [--consecutive-days K]}: writes a deterministic synthetic sample (interactions, members, truth) as
+ * Parquet under DIR; with {@code --consecutive-days K} a K-day churn sample instead
+ * ({@code DIR/day=YYYY-MM-DD/...} and {@code DIR/events}, see {@link SampleGenerator#generateDays}).
  * Options also accept the {@code --name=value} form. Returns 0 on success, 2 on bad arguments
  * (one line on stderr naming the option); failures while writing propagate as exceptions.
  */
@@ -21,7 +23,8 @@ public final class GenerateSampleCommand {
   public static final String NAME = "generate-sample";
   public static final String USAGE = "usage: " + NAME
       + " --out DIR [--members N (default 20000)] [--days D (default 30)] [--seed S (default 42)]"
-      + " [--end-date YYYY-MM-DD (exclusive, default " + SampleSpec.DEFAULT_END_DATE + ")]";
+      + " [--end-date YYYY-MM-DD (exclusive, default " + SampleSpec.DEFAULT_END_DATE + ")]"
+      + " [--consecutive-days K (churn sample: K daily snapshots)]";
 
   static final long DEFAULT_MEMBERS = 20_000;
   static final int DEFAULT_DAYS = 30;
@@ -46,6 +49,21 @@ public final class GenerateSampleCommand {
       return 0;
     }
     long started = System.nanoTime();
+    if (options.consecutiveDays > 0) {
+      SampleGenerator.DaysSummary d =
+          new SampleGenerator(spark).generateDays(options.spec, options.consecutiveDays, options.out);
+      for (int i = 0; i < d.days().size(); i++) {
+        SampleSummary s = d.daily().get(i);
+        out.printf(Locale.ROOT,
+            "day=%s: members=%d communities=%d interactions=%d ambassadors=%d opted_out=%d hubs=%d%n",
+            d.days().get(i), s.members(), s.communities(), s.interactions(), s.ambassadors(), s.optedOut(),
+            s.hubs());
+      }
+      out.printf(Locale.ROOT, "churn sample written to %s: %d days, %d events (days=%d seed=%d end=%s, %.1f s)%n",
+          options.out, d.days().size(), d.events(), options.spec.days(), options.spec.seed(),
+          options.spec.endDate(), (System.nanoTime() - started) / 1e9);
+      return 0;
+    }
     SampleSummary s = new SampleGenerator(spark).generate(options.spec, options.out);
     double seconds = (System.nanoTime() - started) / 1e9;
     out.printf(Locale.ROOT,
@@ -67,6 +85,7 @@ public final class GenerateSampleCommand {
   static final class Options {
     SampleSpec spec;
     String out;
+    int consecutiveDays;
     boolean help;
 
     static Options parse(String[] args) throws BadArgument {
@@ -75,6 +94,7 @@ public final class GenerateSampleCommand {
       long seed = DEFAULT_SEED;
       LocalDate endDate = SampleSpec.DEFAULT_END_DATE;
       String out = null;
+      int consecutive = 0;
       Options o = new Options();
       Set<String> seen = new HashSet<>();
       for (int i = 0; i < args.length; i++) {
@@ -93,9 +113,9 @@ public final class GenerateSampleCommand {
           name = arg.substring(0, eq);
           value = arg.substring(eq + 1);
         }
-        if (!Set.of("--members", "--days", "--seed", "--out", "--end-date").contains(name)) {
+        if (!Set.of("--members", "--days", "--seed", "--out", "--end-date", "--consecutive-days").contains(name)) {
           throw new BadArgument("unknown option " + name
-              + " (expected --members, --days, --seed, --out or --end-date)");
+              + " (expected --members, --days, --seed, --out, --end-date or --consecutive-days)");
         }
         if (!seen.add(name)) {
           throw new BadArgument(name + " given more than once");
@@ -134,6 +154,13 @@ public final class GenerateSampleCommand {
               throw bad(name, value);
             }
           }
+          case "--consecutive-days" -> {
+            long k = parseLong(name, value);
+            if (k < 1 || k > SampleGenerator.MAX_CONSECUTIVE_DAYS) {
+              throw bad(name, value);
+            }
+            consecutive = (int) k;
+          }
           default -> throw new IllegalStateException(name);
         }
       }
@@ -141,6 +168,7 @@ public final class GenerateSampleCommand {
         throw new BadArgument("missing --out: expected " + expected("--out"));
       }
       o.out = out;
+      o.consecutiveDays = consecutive;
       o.spec = new SampleSpec(members, days, seed, endDate);
       return o;
     }
@@ -152,6 +180,8 @@ public final class GenerateSampleCommand {
         case "--seed" -> "a whole number (64-bit)";
         case "--out" -> "an output directory (local path, file://, s3a://...)";
         case "--end-date" -> "an exclusive end date as YYYY-MM-DD";
+        case "--consecutive-days" -> "a whole number of daily snapshots from 1 to "
+            + SampleGenerator.MAX_CONSECUTIVE_DAYS;
         default -> "a value";
       };
     }

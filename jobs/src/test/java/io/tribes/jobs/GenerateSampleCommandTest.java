@@ -48,6 +48,7 @@ class GenerateSampleCommandTest {
     assertBad("--bogus", "--bogus", "1", "--out", "x");
     assertBad("--out", "--out", "a", "--out", "b");
     assertBad("stray", "stray", "--out", "x");
+    assertBad("--consecutive-days", "--consecutive-days", "0", "--out", "x");
     assertEquals("", outBytes.toString(StandardCharsets.UTF_8));
   }
 
@@ -65,6 +66,9 @@ class GenerateSampleCommandTest {
     assertEquals(-3, o.spec.seed());
     assertEquals(java.time.LocalDate.of(2025, 1, 31), o.spec.endDate());
     assertEquals("s3a://b/p", o.out);
+    assertEquals(0, o.consecutiveDays);
+    assertEquals(3, GenerateSampleCommand.Options.parse(new String[] {"--out", "d", "--consecutive-days", "3"})
+        .consecutiveDays);
   }
 
   @Test

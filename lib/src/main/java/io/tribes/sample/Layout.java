@@ -18,6 +18,12 @@ final class Layout implements Serializable {
   static final byte BRAND = 4;
   static final byte BOT = 5;
   static final byte CELEBRITY = 6;
+  /**
+   * Left the platform, but still present in a multi-day window (its earlier interactions are in
+   * it): listed in {@code members}, no community in {@code truth}, sends nothing. Only in the views
+   * made by {@link #withDeparted}.
+   */
+  static final byte LEFT = 7;
 
   final long seed;
   /** Slots [0, universe) exist (some may be inactive). */
@@ -58,6 +64,21 @@ final class Layout implements Serializable {
     this.commAmbassadors = commAmbassadors;
     this.unaffiliated = unaffiliated;
     this.hubs = hubs;
+  }
+
+  /**
+   * This layout, but with the inactive slots flagged in {@code present} marked {@link #LEFT}: the
+   * view used for the members and truth tables of a window in which those members still appear.
+   */
+  Layout withDeparted(boolean[] present) {
+    byte[] roles = role.clone();
+    for (int s = 0; s < universe && s < present.length; s++) {
+      if (present[s] && roles[s] == INACTIVE) {
+        roles[s] = LEFT;
+      }
+    }
+    return new Layout(seed, universe, permDomain, idWidth, communityWidth, roles, communityOf,
+        commOffsets, commMembers, commAmbassadors, unaffiliated, hubs);
   }
 
   int communitySlots() {
@@ -113,7 +134,7 @@ final class Layout implements Serializable {
   }
 
   static boolean isPerson(byte role) {
-    return role == MEMBER || role == AMBASSADOR || role == UNAFFILIATED;
+    return role == MEMBER || role == AMBASSADOR || role == UNAFFILIATED || role == LEFT;
   }
 
   static boolean isHub(byte role) {
