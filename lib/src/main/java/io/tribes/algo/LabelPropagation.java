@@ -63,8 +63,9 @@ import org.apache.spark.sql.types.DataTypes;
  * join of the adjacency with the current labels and one aggregation per receiving vertex; the labels are
  * broadcast when there are at most {@link #broadcastVertexLimit} vertices (the adjacency is then partitioned by
  * receiver and an iteration needs no shuffle at all), otherwise the adjacency is partitioned by sender and the
- * votes are shuffled. Each iteration's labels are persisted and counted (that count gives the changed
- * fraction); every {@link #checkpointInterval} iterations they are checkpointed to cut the lineage.
+ * votes are shuffled. Each iteration's labels are materialised by one job that also counts the changed labels:
+ * checkpointed every {@link #checkpointInterval} iterations (default every iteration), which cuts the lineage,
+ * persisted otherwise.
  * The returned labels are persisted; unpersist them when done.
  */
 public final class LabelPropagation {
@@ -83,7 +84,7 @@ public final class LabelPropagation {
   private String weightColumn;
   private boolean weightColumnSet;
   private String seedColumn;
-  private int checkpointInterval = 10;
+  private int checkpointInterval = 1;
   private boolean reliableCheckpoint;
   private long broadcastVertexLimit = 2_000_000L;
   private long maxCommunitySize;
@@ -145,7 +146,7 @@ public final class LabelPropagation {
     return this;
   }
 
-  /** Checkpoint the labels every k iterations (&gt;= 0; 0 = never), default 10. */
+  /** Checkpoint the labels every k iterations (&gt;= 0; 0 = never), default 1: a local checkpoint costs no more than the caching every iteration does anyway, and an un-cut plan makes each iteration slower than the last. */
   public LabelPropagation checkpointInterval(int k) {
     if (k < 0) {
       throw new IllegalArgumentException("checkpointInterval must be >= 0, got " + k);
@@ -219,7 +220,7 @@ public final class LabelPropagation {
     boolean converged = false;
     while (iteration < maxIterations) {
       iteration++;
-      Dataset<Row> next = Lineage.persist(step(adj, state, bc, capped, weighted));
+      Dataset<Row> next = lineage.hold(step(adj, state, bc, capped, weighted), iteration);
       long changed = next.filter(col("changed")).count();
       state = lineage.advance(state, next, iteration);
       converged = weighted ? changed <= convergenceThreshold * n : changed == 0;
@@ -277,17 +278,19 @@ public final class LabelPropagation {
    * every vertex gets exactly one row, and its current label is a candidate.
    */
   private Dataset<Row> step(Dataset<Row> adj, Dataset<Row> state, boolean bc, boolean capped, boolean weighted) {
-    Dataset<Row> labels = state.select(col("id"), col("label"));
+    // Fresh names for the sender side: adjacency and labels share lineage, so Dataset-bound columns would be
+    // ambiguous after the join.
+    Dataset<Row> labels = state.select(col("id").as("s_id"), col("label").as("s_label"));
     if (capped) {
-      Dataset<Row> sizes = labels.groupBy("label").agg(count(lit(1)).as("size"));
-      labels = labels.join(sizes, "label").select(col("id"), col("label"), col("size"));
+      Dataset<Row> sizes = labels.groupBy("s_label").agg(count(lit(1)).as("s_size"));
+      labels = labels.join(sizes, "s_label").select(col("s_id"), col("s_label"), col("s_size"));
     }
     Dataset<Row> sent = bc ? broadcast(labels) : labels;
-    Dataset<Row> votes = adj.join(sent, adj.col("src").equalTo(sent.col("id")))
-        .groupBy(adj.col("dst"), sent.col("label"))
-        .agg(sum(adj.col("w")).as("score"),
-            max(adj.col("src").equalTo(adj.col("dst"))).as("current"),
-            capped ? max(sent.col("size")).as("size") : lit(0L).as("size"));
+    Dataset<Row> votes = adj.join(sent, col("src").equalTo(col("s_id")))
+        .groupBy(col("dst"), col("s_label").as("label"))
+        .agg(sum(col("w")).as("score"),
+            max(col("src").equalTo(col("dst"))).as("current"),
+            capped ? max(col("s_size")).as("size") : lit(0L).as("size"));
     // Best candidate: highest score, ties to the smallest label (bitwise_not reverses LONG order without
     // overflow). With a size cap, labels at the cap are not eligible unless current.
     Column eligible = capped ? col("current").or(col("size").lt(maxCommunitySize)) : lit(true);

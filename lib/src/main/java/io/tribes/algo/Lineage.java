@@ -8,11 +8,14 @@ import org.apache.spark.storage.StorageLevel;
 /**
  * Keeps an iterative computation's state materialised and its lineage short (package-private).
  *
- * <p>Each iteration's state is persisted, materialised by the caller's one action, and the previous state is
- * then released. Every {@code interval} iterations (0 = never) the state is checkpointed, locally
- * ({@link Dataset#localCheckpoint}) or reliably ({@link Dataset#checkpoint} into the SparkContext checkpoint
- * directory), which cuts the logical plan so that it does not grow with the number of iterations. Checkpoints
- * keep the state's partitioning, so the next iteration's join does not reshuffle.
+ * <p>Each iteration's state is materialised by the caller's one action: on every {@code interval}-th
+ * iteration (0 = never) as a checkpoint, which cuts the logical plan, otherwise as a persisted Dataset whose plan
+ * keeps growing. A local checkpoint ({@link Dataset#localCheckpoint}) is taken lazily and filled by that same
+ * action, so it costs no more than persisting; a reliable one ({@link Dataset#checkpoint}, into the SparkContext
+ * checkpoint directory) is written from the persisted state after the action. Checkpoints keep the state's
+ * partitioning, so the next iteration's join does not reshuffle. A long plan is not only deep to analyse: with
+ * adaptive execution Spark renders it on every stage update, which costs seconds per iteration after a few
+ * dozen un-cut iterations.
  */
 final class Lineage {
   private final int interval;
@@ -31,20 +34,29 @@ final class Lineage {
     return df.persist(StorageLevel.MEMORY_AND_DISK());
   }
 
+  private boolean checkpointAt(int iteration) {
+    return interval > 0 && iteration % interval == 0;
+  }
+
+  /** Marks {@code next}, the state of {@code iteration}, for materialisation by the caller's next action. */
+  Dataset<Row> hold(Dataset<Row> next, int iteration) {
+    return checkpointAt(iteration) && !reliable ? next.localCheckpoint(false) : persist(next);
+  }
+
   /**
-   * Called once {@code next} (persisted with {@link #persist}) has been materialised by an action: releases
-   * {@code previous} and, on every {@code interval}-th iteration, replaces {@code next} by a checkpoint.
+   * Called once {@code held} (from {@link #hold}) has been materialised by an action: releases
+   * {@code previous} and writes a reliable checkpoint when one is due.
    *
    * @return the state to continue from
    */
-  Dataset<Row> advance(Dataset<Row> previous, Dataset<Row> next, int iteration) {
-    Dataset<Row> state = next;
-    if (interval > 0 && iteration % interval == 0) {
-      state = reliable ? next.checkpoint(true) : next.localCheckpoint(true);
-      next.unpersist(false);
+  Dataset<Row> advance(Dataset<Row> previous, Dataset<Row> held, int iteration) {
+    Dataset<Row> state = held;
+    if (checkpointAt(iteration) && reliable) {
+      state = held.checkpoint(true);
+      held.unpersist(false);
     }
     if (previous != null) {
-      previous.unpersist(false);
+      previous.unpersist(false); // no-op for a local checkpoint: Spark's cleaner drops it once unreferenced
     }
     return state;
   }

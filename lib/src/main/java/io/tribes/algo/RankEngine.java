@@ -84,10 +84,11 @@ final class RankEngine {
     double residual = Double.NaN;
     while (iteration < maxIterations) {
       iteration++;
-      Dataset<Row> next = Lineage.persist(step(adj, state, bc, factor));
+      Dataset<Row> next = grouped ? Lineage.persist(step(adj, state, bc, factor))
+          : lineage.hold(step(adj, state, bc, factor), iteration);
       Dataset<Row> withFactor = next;
       if (grouped) {
-        withFactor = Lineage.persist(withFactor(next));
+        withFactor = lineage.hold(withFactor(next), iteration);
         residual = withFactor.agg(max("l1")).first().getDouble(0);
         next.unpersist(false);
       } else {
@@ -129,19 +130,19 @@ final class RankEngine {
 
   /** One power iteration: columns id, grp, rank, old, sink. */
   private Dataset<Row> step(Dataset<Row> adj, Dataset<Row> state, boolean bc, double factor) {
-    Dataset<Row> ranks = grouped ? state.select(col("id"), col("grp"), col("rank"), col("sink"), col("k"))
-        : state.select(col("id"), col("grp"), col("rank"), col("sink"));
+    // Fresh names for the sender side: adjacency and state share lineage, so Dataset-bound columns would be
+    // ambiguous after the join.
+    Dataset<Row> ranks = state.select(col("id").as("s_id"), col("grp").as("s_grp"), col("rank").as("s_rank"),
+        col("sink").as("s_sink"), (grouped ? col("k") : lit(factor)).as("s_k"));
     Dataset<Row> sent = bc ? broadcast(ranks) : ranks;
-    Column k = grouped ? sent.col("k") : lit(factor);
-    Column isSelf = adj.col("src").equalTo(adj.col("dst"));
-    Column contribution = lit(d).multiply(sent.col("rank")).multiply(adj.col("wn"))
-        .plus(adj.col("p").multiply(k));
-    return adj.join(sent, adj.col("src").equalTo(sent.col("id")))
-        .groupBy(adj.col("dst"))
+    Column isSelf = col("src").equalTo(col("dst"));
+    Column contribution = lit(d).multiply(col("s_rank")).multiply(col("wn")).plus(col("p").multiply(col("s_k")));
+    return adj.join(sent, col("src").equalTo(col("s_id")))
+        .groupBy(col("dst"))
         .agg(sum(contribution).as("rank"),
-            max(when(isSelf, sent.col("rank"))).as("old"),
-            max(when(isSelf, sent.col("sink"))).as("sink"),
-            max(when(isSelf, sent.col("grp"))).as("grp"))
+            max(when(isSelf, col("s_rank"))).as("old"),
+            max(when(isSelf, col("s_sink"))).as("sink"),
+            max(when(isSelf, col("s_grp"))).as("grp"))
         .select(col("dst").as("id"), col("grp"), col("rank"), col("old"), col("sink"));
   }
 }

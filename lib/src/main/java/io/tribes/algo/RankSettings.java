@@ -9,7 +9,7 @@ final class RankSettings {
   double tolerance = 0.0;
   String weightColumn;
   boolean weightColumnSet;
-  int checkpointInterval = 10;
+  int checkpointInterval = 1;
   boolean reliableCheckpoint;
   long broadcastVertexLimit = 2_000_000L;
 
