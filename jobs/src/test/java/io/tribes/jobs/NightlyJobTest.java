@@ -53,9 +53,15 @@ class NightlyJobTest {
   void tablesHaveTheDocumentedSchema() {
     Warehouse.PublishedRun run = latest();
     assertEquals("run_date DATE,member_id STRING,community_id STRING,role STRING,rank_in_community INT,"
-        + "community_score DOUBLE,influence DOUBLE,interactions BIGINT", ddl(run.memberSegments()));
+        + "community_score DOUBLE,influence DOUBLE,interactions BIGINT,interactions_sent BIGINT,"
+        + "interactions_received BIGINT,partners_inside BIGINT,partners_outside BIGINT,internal_activity_share DOUBLE",
+        ddl(run.memberSegments()));
     assertEquals("run_date DATE,community_id STRING,size INT,ambassadors ARRAY<STRING>,internal_weight DOUBLE,"
-        + "external_weight DOUBLE,density DOUBLE,top_topics ARRAY<STRING>", ddl(run.communities()));
+        + "external_weight DOUBLE,density DOUBLE,conductance DOUBLE,modularity_contribution DOUBLE,"
+        + "activity_per_member DOUBLE,engagement_lift DOUBLE,top_topics ARRAY<STRING>,topic_shares ARRAY<DOUBLE>,"
+        + "oversized BOOLEAN", ddl(run.communities()));
+    assertEquals("run_date DATE,community_id STRING,event STRING,related_ids ARRAY<STRING>,overlap DOUBLE,"
+        + "size INT,previous_size INT,retention DOUBLE", ddl(run.communityEvents()));
     assertTrue(Files.isDirectory(warehouse.resolve("member_segments/run_date=" + RUN_DATE)));
     assertTrue(Files.isRegularFile(warehouse.resolve("runs/" + RUN_DATE + "/manifest.json")));
   }
@@ -85,7 +91,7 @@ class NightlyJobTest {
     assertEquals(((Number) m.graph().get("members")).longValue(), run.memberSegments().count());
     assertTrue(m.communities().modularity() > 0.5, "modularity " + m.communities().modularity());
     // publish writes the manifest, so the manifest times the stages before it
-    assertEquals(List.of("load", "build_graph", "detect", "rank", "shape"),
+    assertEquals(List.of("load", "build_graph", "detect", "rank", "match", "shape"),
         m.stages().stream().map(RunManifest.StageStats::name).toList());
     long sizeSum = run.communities().agg(org.apache.spark.sql.functions.sum("size")).first().getLong(0);
     assertEquals(assigned, sizeSum);
@@ -105,9 +111,12 @@ class NightlyJobTest {
 
   @Test
   @Order(5)
-  void everyCommunityRespectsMinSizeAndHasAnAmbassador() {
+  void everyCommunityRespectsTheSizeBoundsAndHasAnAmbassador() {
     Warehouse.PublishedRun run = latest();
     assertEquals(0, run.communities().filter("size < 3 or size(ambassadors) < 1").count());
+    assertEquals(0, run.communities().filter("size > 30 and not oversized").count());
+    // a first run has no previous run: every community is born
+    assertEquals(run.communities().count(), run.communityEvents().filter("event = 'born'").count());
     assertEquals(run.communities().count(),
         run.memberSegments().filter("role = 'ambassador' and rank_in_community = 1").count());
   }

@@ -140,6 +140,7 @@ public final class ConfigLoader {
     if (msg.contains("not one of the values accepted for Enum")) {
       return "not one of the accepted values " + msg.substring(msg.indexOf('['));
     }
+    if (msg.contains("`boolean`") || msg.contains("`java.lang.Boolean`")) return "expected true or false";
     if (msg.contains("`int`") || msg.contains("`java.lang.Integer`")) return "expected an integer";
     if (msg.contains("`double`") || msg.contains("`java.lang.Double`")) return "expected a number";
     if (msg.contains("`java.lang.String`")) return "expected a string";
@@ -184,6 +185,11 @@ public final class ConfigLoader {
     check(cm.minSize() >= 1, "community.min-size", "must be >= 1", cm.minSize());
     check(cm.maxSize() >= cm.minSize(), "community.max-size",
         "must be >= community.min-size (" + cm.minSize() + ")", cm.maxSize());
+    check(cm.refineDepth() >= 0, "community.refine-depth", "must be >= 0 (0 = never re-split)", cm.refineDepth());
+    var lc = c.lifecycle();
+    check(lc.matchJaccard() > 0 && lc.matchJaccard() <= 1, "lifecycle.match-jaccard", "must be in (0, 1]", lc.matchJaccard());
+    check(lc.eventShare() > 0 && lc.eventShare() <= 0.5, "lifecycle.event-share", "must be in (0, 0.5]", lc.eventShare());
+    check(lc.sizeChange() >= 0, "lifecycle.size-change", "must be >= 0", lc.sizeChange());
     check(cm.ambassadorFraction() > 0 && cm.ambassadorFraction() <= 1, "community.ambassador-fraction",
         "must be in (0, 1]", cm.ambassadorFraction());
     check(cm.ambassadorMax() >= 1, "community.ambassador-max", "must be >= 1", cm.ambassadorMax());

@@ -16,6 +16,7 @@ public record TribesConfig(
     @JsonProperty("lpa") Lpa lpa,
     @JsonProperty("pagerank") PageRank pagerank,
     @JsonProperty("community") Community community,
+    @JsonProperty("lifecycle") Lifecycle lifecycle,
     @JsonProperty("spark") Spark spark) {
 
   public record Input(
@@ -51,10 +52,17 @@ public record TribesConfig(
   public record Community(
       @JsonProperty("min-size") int minSize,
       @JsonProperty("max-size") int maxSize,
+      @JsonProperty("refine-depth") int refineDepth,
       @JsonProperty("ambassador-fraction") double ambassadorFraction,
       @JsonProperty("ambassador-max") int ambassadorMax,
       @JsonProperty("core-fraction") double coreFraction,
       @JsonProperty("top-topics") int topTopics) {}
+
+  public record Lifecycle(
+      @JsonProperty("match-jaccard") double matchJaccard,
+      @JsonProperty("event-share") double eventShare,
+      @JsonProperty("size-change") double sizeChange,
+      @JsonProperty("seed-from-previous") boolean seedFromPrevious) {}
 
   public record Spark(
       @JsonProperty("master") String master,
@@ -63,15 +71,23 @@ public record TribesConfig(
       @JsonProperty("checkpoint-dir") String checkpointDir) {}
 
   public TribesConfig withRunDate(String date) {
-    return new TribesConfig(date, input, warehouse, window, graph, lpa, pagerank, community, spark);
+    return new TribesConfig(date, input, warehouse, window, graph, lpa, pagerank, community, lifecycle, spark);
   }
 
   public TribesConfig withInput(String interactions, String members) {
     return new TribesConfig(runDate, new Input(interactions, members), warehouse, window, graph, lpa,
-        pagerank, community, spark);
+        pagerank, community, lifecycle, spark);
+  }
+
+  public TribesConfig withLifecycle(Lifecycle l) {
+    return new TribesConfig(runDate, input, warehouse, window, graph, lpa, pagerank, community, l, spark);
+  }
+
+  public TribesConfig withSpark(Spark s) {
+    return new TribesConfig(runDate, input, warehouse, window, graph, lpa, pagerank, community, lifecycle, s);
   }
 
   public TribesConfig withWarehouse(String path) {
-    return new TribesConfig(runDate, input, path, window, graph, lpa, pagerank, community, spark);
+    return new TribesConfig(runDate, input, path, window, graph, lpa, pagerank, community, lifecycle, spark);
   }
 }

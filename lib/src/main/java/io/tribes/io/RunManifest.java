@@ -24,6 +24,7 @@ public record RunManifest(
     @JsonProperty("lpa") Map<String, Object> lpa,
     @JsonProperty("pagerank") Map<String, Object> pagerank,
     @JsonProperty("communities") CommunityStats communities,
+    @JsonProperty("lifecycle") Map<String, Object> lifecycle,
     @JsonProperty("outputs") Map<String, OutputStats> outputs) {
 
   public static final int FORMAT_VERSION = 1;
@@ -43,8 +44,11 @@ public record RunManifest(
       @JsonProperty("count") long count,
       @JsonProperty("members_assigned") long membersAssigned,
       @JsonProperty("members_unassigned") long membersUnassigned,
+      @JsonProperty("oversized") long oversized,
       @JsonProperty("size_percentiles") Map<String, Long> sizePercentiles,
-      @JsonProperty("modularity") double modularity) {}
+      @JsonProperty("size_histogram") Map<String, Long> sizeHistogram,
+      @JsonProperty("modularity") double modularity,
+      @JsonProperty("coverage") double coverage) {}
 
   public record OutputStats(
       @JsonProperty("path") String path,
@@ -52,6 +56,6 @@ public record RunManifest(
 
   public RunManifest withOutputs(Map<String, OutputStats> out, String finished) {
     return new RunManifest(formatVersion, runDate, runId, startedAt, finished, inputs, config, stages, graph, lpa,
-        pagerank, communities, out);
+        pagerank, communities, lifecycle, out);
   }
 }

@@ -38,6 +38,7 @@ public final class SegmentWriter {
       Map<String, Dataset<Row>> byName = new LinkedHashMap<>();
       byName.put(Warehouse.MEMBER_SEGMENTS, tables.memberSegments().orderBy("community_id", "rank_in_community", "member_id"));
       byName.put(Warehouse.COMMUNITIES, tables.communities().orderBy("community_id"));
+      byName.put(Warehouse.COMMUNITY_EVENTS, tables.events().orderBy("community_id", "event"));
       Map<String, RunManifest.OutputStats> outputs = new LinkedHashMap<>();
       for (var e : byName.entrySet()) {
         Path dir = new Path(staging, e.getKey());

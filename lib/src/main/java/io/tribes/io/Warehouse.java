@@ -39,7 +39,8 @@ import org.apache.spark.sql.SparkSession;
 public final class Warehouse {
   public static final String MEMBER_SEGMENTS = "member_segments";
   public static final String COMMUNITIES = "communities";
-  public static final List<String> TABLES = List.of(MEMBER_SEGMENTS, COMMUNITIES);
+  public static final String COMMUNITY_EVENTS = "community_events";
+  public static final List<String> TABLES = List.of(MEMBER_SEGMENTS, COMMUNITIES, COMMUNITY_EVENTS);
   static final String LATEST = "_latest";
   static final String STAGING = "_staging";
   static final String TRASH = "_trash";
@@ -55,7 +56,8 @@ public final class Warehouse {
   }
 
   /** A committed run: its manifest and tables. */
-  public record PublishedRun(RunManifest manifest, Dataset<Row> memberSegments, Dataset<Row> communities) {}
+  public record PublishedRun(RunManifest manifest, Dataset<Row> memberSegments, Dataset<Row> communities,
+      Dataset<Row> communityEvents) {}
 
   /** The run {@code _latest} points to, or empty when nothing was ever published. */
   public Optional<PublishedRun> latest() {
@@ -67,10 +69,21 @@ public final class Warehouse {
   public Optional<PublishedRun> run(LocalDate date) {
     Optional<RunManifest> manifest = manifest(date);
     if (manifest.isEmpty()) return Optional.empty();
-    Path ms = partition(MEMBER_SEGMENTS, date);
-    Path cs = partition(COMMUNITIES, date);
-    return Optional.of(new PublishedRun(manifest.get(),
-        spark.read().parquet(ms.toString()), spark.read().parquet(cs.toString())));
+    return Optional.of(new PublishedRun(manifest.get(), table(MEMBER_SEGMENTS, date), table(COMMUNITIES, date),
+        table(COMMUNITY_EVENTS, date)));
+  }
+
+  /** The latest committed run strictly before {@code date}: what a run of {@code date} continues from. */
+  public Optional<PublishedRun> before(LocalDate date) {
+    List<LocalDate> dates = runDates();
+    for (int i = dates.size() - 1; i >= 0; i--) {
+      if (dates.get(i).isBefore(date)) return run(dates.get(i));
+    }
+    return Optional.empty();
+  }
+
+  private Dataset<Row> table(String name, LocalDate date) {
+    return spark.read().parquet(partition(name, date).toString());
   }
 
   /** Dates of all committed runs, oldest first. */

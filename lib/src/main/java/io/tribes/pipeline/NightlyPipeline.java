@@ -14,6 +14,7 @@ import io.tribes.io.RunManifest;
 import io.tribes.io.SegmentWriter;
 import io.tribes.io.Warehouse;
 import io.tribes.segment.CommunityDetector;
+import io.tribes.segment.CommunityMatcher;
 import io.tribes.segment.Detection;
 import io.tribes.segment.MemberRanker;
 import io.tribes.segment.Ranking;
@@ -25,8 +26,11 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.regex.Pattern;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
@@ -51,37 +55,68 @@ public final class NightlyPipeline {
     Warehouse warehouse = new Warehouse(spark, config.warehouse());
     StageLog log = new StageLog();
 
-    Inputs inputs = log.run("load", () -> {
+    record Loaded(Inputs inputs, Dataset<Row> previous, String previousDate) {}
+    Loaded loaded = log.run("load", () -> {
       warehouse.checkWritable();
-      return new InputReader(spark).read(config.input().interactions(), config.input().members());
-    }, in -> Map.of());
+      Inputs in = new InputReader(spark).read(config.input().interactions(), config.input().members());
+      Optional<Warehouse.PublishedRun> prev = warehouse.before(runDate);
+      Dataset<Row> previous = prev.map(p -> p.memberSegments().filter(col("community_id").isNotNull())
+          .select("member_id", "community_id")).orElse(null);
+      return new Loaded(in, previous, prev.map(p -> p.manifest().runDate()).orElse(null));
+    }, l -> {
+      Map<String, Object> c = new LinkedHashMap<>();
+      c.put("previous_run", String.valueOf(l.previousDate()));
+      return c;
+    });
+    Inputs inputs = loaded.inputs();
     InteractionGraph graph = log.run("build_graph",
         () -> new GraphBuilder(config.window(), config.graph()).build(inputs, runDate),
         g -> Map.of("interactions_read", g.stats().rowsRead(), "interactions_in_window", g.stats().interactionsInWindow(),
             "members", g.stats().members(), "edges", g.stats().edges()));
+    Dataset<Row> seeds = config.lifecycle().seedFromPrevious() ? loaded.previous() : null;
     Detection detection = log.run("detect",
-        () -> new CommunityDetector(config.lpa(), config.community(), config.spark()).detect(graph),
-        d -> Map.of("iterations", d.iterations(), "converged", d.converged(),
+        () -> new CommunityDetector(config.lpa(), config.community(), config.spark()).detect(graph, seeds),
+        d -> Map.of("iterations", d.iterations(), "converged", d.converged(), "seeded", d.seeded(),
+            "refine_rounds", d.refineRounds(),
             "members_assigned", d.assignments().filter(col("community").isNotNull()).count()));
     Ranking ranking = log.run("rank",
         () -> new MemberRanker(config.pagerank(), config.spark()).rank(graph, detection.assignments()),
         r -> Map.of("members_ranked", r.ranks().count(), "pagerank_iterations", r.pagerankIterations()));
+    CommunityMatcher.Matching matching = log.run("match",
+        () -> new CommunityMatcher(config.lifecycle()).match(
+            graph.members().join(detection.assignments(), "id").filter(col("community").isNotNull())
+                .select("member_id", "community"),
+            loaded.previous(), runDate),
+        m -> Map.of("matched", m.matched(), "new", m.born(), "dissolved", m.dissolved()));
     SegmentTables tables = log.run("shape",
-        () -> new Segmenter(config.community()).shape(graph, detection.assignments(), ranking.ranks(), runDate),
+        () -> new Segmenter(config.community()).shape(graph, detection.assignments(), ranking.ranks(), matching, runDate),
         t -> Map.of("communities", t.communities().count(), "modularity", round(t.modularity())));
 
-    List<Row> sizes = tables.communities().select("size").orderBy("size").collectAsList();
+    List<Row> sizes = tables.communities().select("size", "oversized").orderBy("size").collectAsList();
     long assigned = sizes.stream().mapToLong(r -> r.getInt(0)).sum();
+    long oversized = sizes.stream().filter(r -> r.getBoolean(1)).count();
+    Map<String, Object> lifecycle = new LinkedHashMap<>();
+    lifecycle.put("previous_run", loaded.previousDate());
+    lifecycle.put("seeded", detection.seeded());
+    lifecycle.put("matched", matching.matched());
+    lifecycle.put("new", matching.born());
+    lifecycle.put("dissolved", matching.dissolved());
+    Map<String, Long> events = new TreeMap<>();
+    for (Row r : tables.events().groupBy("event").count().collectAsList()) events.put(r.getString(0), r.getLong(1));
+    lifecycle.put("events", events);
     RunManifest draft = new RunManifest(RunManifest.FORMAT_VERSION, runDate.toString(), UUID.randomUUID().toString(),
         startedAt, null, inputStats(inputs, graph), redactedConfig(config, runDate),
         null,
         graphStats(graph),
-        Map.of("iterations", detection.iterations(), "converged", detection.converged()),
+        Map.of("iterations", detection.iterations(), "converged", detection.converged(),
+            "seeded", detection.seeded(), "refine_rounds", detection.refineRounds()),
         Map.of("iterations", ranking.pagerankIterations(), "residual", ranking.pagerankResidual(),
             "community_iterations", ranking.communityPagerankIterations(),
             "community_residual", ranking.communityPagerankResidual()),
-        new RunManifest.CommunityStats(sizes.size(), assigned, graph.stats().members() - assigned,
-            percentiles(sizes), round(tables.modularity())),
+        new RunManifest.CommunityStats(sizes.size(), assigned, graph.stats().members() - assigned, oversized,
+            percentiles(sizes), histogram(sizes, config.community().maxSize()), round(tables.modularity()),
+            round(tables.coverage())),
+        lifecycle,
         null);
     RunManifest published = log.run("publish",
         () -> new SegmentWriter(warehouse).publish(tables, draftWithStages(draft, log)),
@@ -95,7 +130,8 @@ public final class NightlyPipeline {
 
   private static RunManifest draftWithStages(RunManifest d, StageLog log) {
     return new RunManifest(d.formatVersion(), d.runDate(), d.runId(), d.startedAt(), d.finishedAt(), d.inputs(),
-        d.config(), List.copyOf(log.stages()), d.graph(), d.lpa(), d.pagerank(), d.communities(), d.outputs());
+        d.config(), List.copyOf(log.stages()), d.graph(), d.lpa(), d.pagerank(), d.communities(), d.lifecycle(),
+        d.outputs());
   }
 
   private static Map<String, RunManifest.InputStats> inputStats(Inputs inputs, InteractionGraph graph) {
@@ -133,6 +169,20 @@ public final class NightlyPipeline {
     }
     p.put("max", (long) sortedSizes.get(n - 1).getInt(0));
     return p;
+  }
+
+  /** Community counts by size bucket: 3-4, 5-9, 10-19, 20-29, 30-max, and over max-size. */
+  static Map<String, Long> histogram(List<Row> sizes, int maxSize) {
+    Map<String, Long> h = new LinkedHashMap<>();
+    int[] bounds = {1, 5, 10, 20, 30, maxSize + 1};
+    for (int i = 0; i + 1 < bounds.length; i++) {
+      if (bounds[i + 1] <= bounds[i]) continue;
+      int lo = bounds[i];
+      int hi = bounds[i + 1];
+      h.put(lo + "-" + (hi - 1), sizes.stream().filter(r -> r.getInt(0) >= lo && r.getInt(0) < hi).count());
+    }
+    h.put(">" + maxSize, sizes.stream().filter(r -> r.getInt(0) > maxSize).count());
+    return h;
   }
 
   /** The effective config for the manifest, with the run date resolved and secret-looking values removed. */

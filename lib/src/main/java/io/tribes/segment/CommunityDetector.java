@@ -1,21 +1,17 @@
 package io.tribes.segment;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.functions.min;
 
 import io.tribes.algo.LabelPropagation;
 import io.tribes.config.TribesConfig;
 import io.tribes.graph.InteractionGraph;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.expressions.Window;
-import org.apache.spark.storage.StorageLevel;
 
 /**
- * Detect stage: weighted label propagation over the member graph; groups smaller than
- * {@code community.min-size} leave their members unassigned (null community).
+ * Detect stage: weighted label propagation over the member graph, optionally seeded with the
+ * previous run's communities, then refined to the size bounds by {@link CommunityRefiner}.
  */
 public final class CommunityDetector {
   private final TribesConfig.Lpa lpa;
@@ -29,19 +25,36 @@ public final class CommunityDetector {
   }
 
   public Detection detect(InteractionGraph graph) {
-    LabelPropagation.Result result = new LabelPropagation(graph.members().select("id"),
-            graph.edges().select("src", "dst", "weight"))
+    return detect(graph, null);
+  }
+
+  /**
+   * @param previous member_id, community_id of the previous run's assigned members, or null: seeds
+   *     each member with the smallest graph id among the current members of its previous community
+   */
+  public Detection detect(InteractionGraph graph, Dataset<Row> previous) {
+    Dataset<Row> vertices = graph.members().select("id");
+    LabelPropagation algorithm;
+    if (previous != null) {
+      Dataset<Row> byPrevious = graph.members().select("id", "member_id")
+          .join(previous.select("member_id", "community_id"), "member_id");
+      Dataset<Row> seeds = byPrevious.groupBy("community_id").agg(min("id").as("seed"))
+          .join(byPrevious, "community_id").select("id", "seed");
+      vertices = vertices.join(seeds, new String[] {"id"}, "left_outer");
+      algorithm = new LabelPropagation(vertices, graph.edges().select("src", "dst", "weight")).seedColumn("seed");
+    } else {
+      algorithm = new LabelPropagation(vertices, graph.edges().select("src", "dst", "weight"));
+    }
+    LabelPropagation.Result result = algorithm
         .mode(LabelPropagation.Mode.WEIGHTED)
         .maxIterations(lpa.maxIterations())
         .convergenceThreshold(lpa.convergenceThreshold())
         .checkpointInterval(spark.checkpointInterval())
         .reliableCheckpoint(spark.checkpointDir() != null)
         .run();
-    Dataset<Row> sized = result.labels()
-        .withColumn("size", count(lit(1)).over(Window.partitionBy("label")));
-    Dataset<Row> assignments = sized.select(col("id"),
-            when(col("size").geq(community.minSize()), col("label")).as("community"))
-        .persist(StorageLevel.MEMORY_AND_DISK());
-    return new Detection(assignments, result.iterations(), result.converged());
+    CommunityRefiner.Refined refined = new CommunityRefiner(community, lpa, spark)
+        .refine(result.labels(), graph.edges());
+    return new Detection(refined.assignments(), result.iterations(), result.converged(), previous != null,
+        refined.rounds());
   }
 }

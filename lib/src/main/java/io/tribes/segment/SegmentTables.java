@@ -8,6 +8,9 @@ import org.apache.spark.sql.Row;
  *
  * @param memberSegments one row per member in the graph
  * @param communities one row per community
+ * @param events one row per community event (see {@link CommunityMatcher})
  * @param modularity weighted modularity of the partition (unassigned members as singletons)
+ * @param coverage share of the graph's tie weight that falls inside communities
  */
-public record SegmentTables(Dataset<Row> memberSegments, Dataset<Row> communities, double modularity) {}
+public record SegmentTables(Dataset<Row> memberSegments, Dataset<Row> communities, Dataset<Row> events,
+    double modularity, double coverage) {}

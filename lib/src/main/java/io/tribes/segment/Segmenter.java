@@ -5,19 +5,16 @@ import static org.apache.spark.sql.functions.ceil;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_list;
-import static org.apache.spark.sql.functions.concat;
-import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.countDistinct;
 import static org.apache.spark.sql.functions.desc;
 import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.first;
 import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.row_number;
-import static org.apache.spark.sql.functions.sha2;
 import static org.apache.spark.sql.functions.struct;
-import static org.apache.spark.sql.functions.substring;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
@@ -35,16 +32,15 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.storage.StorageLevel;
 
 /**
- * Shape stage: turns assignments and ranks into the segment tables.
+ * Shape stage: turns assignments, ranks and community ids into the segment tables.
  *
- * <p>Community ids are {@code c} + 16 hex digits of SHA-256 over the community's sorted member ids:
- * a function of content only, so they do not depend on partitioning, labels or run order. Members
- * are ranked within their community by community_score (descending, compared at 1e-12 so float
- * summation order cannot reorder them), then interactions (descending), then member_id. Roles by rank
- * r in a community of n: {@code ambassador} for r <= a = min(ambassador-max, max(1,
+ * <p>Members are ranked within their community by community_score (descending, compared at 1e-12 so
+ * float summation order cannot reorder them), then interactions (descending), then member_id. Roles
+ * by rank r in a community of n: {@code ambassador} for r <= a = min(ambassador-max, max(1,
  * ceil(ambassador-fraction * n))); {@code core} for r <= a + ceil(core-fraction * n); else
  * {@code member}. Members outside any community get role {@code unassigned}. Doubles are rounded
- * (scores to 15 decimals, weights to 9) so that tables are identical whatever the summation order.
+ * (scores to 15 decimals, weights and ratios to 9) so that tables are identical whatever the
+ * summation order. Metric definitions are in README ("Segment tables").
  */
 public final class Segmenter {
   public static final String AMBASSADOR = "ambassador";
@@ -58,25 +54,44 @@ public final class Segmenter {
     this.config = config;
   }
 
-  public SegmentTables shape(InteractionGraph graph, Dataset<Row> assignments, Dataset<Row> ranks, LocalDate runDate) {
+  /**
+   * @param assignments id, community LONG (nullable), oversized
+   * @param ranks id, influence, community_score
+   * @param matching community LONG -> community_id, and the events table
+   */
+  public SegmentTables shape(InteractionGraph graph, Dataset<Row> assignments, Dataset<Row> ranks,
+      CommunityMatcher.Matching matching, LocalDate runDate) {
     Column date = lit(Date.valueOf(runDate)).as("run_date");
+    Dataset<Row> cOf = assignments.select("id", "community");
+
+    // Edges with both ends' communities; undirected partner sets and internal activity per member.
+    Dataset<Row> e = graph.edges()
+        .join(cOf.withColumnRenamed("id", "src").withColumnRenamed("community", "cs"), "src")
+        .join(cOf.withColumnRenamed("id", "dst").withColumnRenamed("community", "cd"), "dst")
+        .withColumn("internal", col("cs").isNotNull().and(col("cs").equalTo(col("cd"))))
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> ends = e.select(col("src").as("id"), col("dst").as("partner"), col("internal"), col("interactions"))
+        .union(e.select(col("dst").as("id"), col("src").as("partner"), col("internal"), col("interactions")));
+    Dataset<Row> perMember = ends.groupBy("id").agg(
+        countDistinct(when(col("internal"), col("partner"))).as("partners_inside"),
+        countDistinct(when(col("internal").unary_$bang(), col("partner"))).as("partners_outside"),
+        sum(when(col("internal"), col("interactions")).otherwise(0L)).as("internal_interactions"));
+
     Dataset<Row> members = graph.members()
         .join(assignments, "id")
         .join(ranks, "id")
-        .withColumn("interactions", col("sent").plus(col("received")));
-
-    Dataset<Row> communityIds = members.filter(col("community").isNotNull())
-        .groupBy("community")
-        .agg(array_sort(collect_list("member_id")).as("ms"), count(lit(1)).as("size"))
-        .select(col("community"), col("size"),
-            concat(lit("c"), substring(sha2(concat_ws(",", col("ms")), 256), 1, 16)).as("community_id"));
+        .join(perMember, new String[] {"id"}, "left_outer")
+        .join(matching.ids(), new String[] {"community"}, "left_outer")
+        .withColumn("interactions", col("sent").plus(col("received")))
+        .withColumn("size", when(col("community").isNotNull(), count(lit(1)).over(Window.partitionBy("community"))))
+        .withColumn("community_internal", sum(coalesce(col("internal_interactions"), lit(0L))).over(Window.partitionBy("community")));
 
     WindowSpec byRank = Window.partitionBy("community")
         .orderBy(desc("score_key"), desc("interactions"), col("member_id"));
     Column nAmb = least(lit(config.ambassadorMax()),
         greatest(lit(1), ceil(col("size").multiply(config.ambassadorFraction())).cast(DataTypes.IntegerType)));
     Column nCore = ceil(col("size").multiply(config.coreFraction())).cast(DataTypes.IntegerType);
-    Dataset<Row> ranked = members.join(communityIds, new String[] {"community"}, "left_outer")
+    Dataset<Row> ranked = members
         .withColumn("score_key", expr("round(community_score, 12)"))
         .withColumn("rank_in_community",
             when(col("community").isNotNull(), row_number().over(byRank)).cast(DataTypes.IntegerType))
@@ -89,57 +104,91 @@ public final class Segmenter {
 
     Dataset<Row> memberSegments = ranked.select(date, col("member_id"), col("community_id"), col("role"),
         col("rank_in_community"), expr("round(community_score, 15)").as("community_score"),
-        expr("round(influence, 15)").as("influence"), col("interactions"));
+        expr("round(influence, 15)").as("influence"), col("interactions"),
+        col("sent").as("interactions_sent"), col("received").as("interactions_received"),
+        coalesce(col("partners_inside"), lit(0L)).as("partners_inside"),
+        coalesce(col("partners_outside"), lit(0L)).as("partners_outside"),
+        when(col("community").isNull(), lit(null).cast(DataTypes.DoubleType))
+            .when(col("community_internal").gt(0),
+                expr("round(coalesce(internal_interactions, 0) / community_internal, 9)"))
+            .otherwise(lit(0.0)).as("internal_activity_share"));
 
-    Dataset<Row> communities = communityTable(graph, ranked, communityIds, date);
-    double q = Modularity.of(graph.edges(), ranked.select("id", "community"));
-    return new SegmentTables(memberSegments, communities, q);
+    Dataset<Row> communities = communityTable(graph, e, ranked, date);
+    Dataset<Row> pairs = graph.edges();
+    double q = Modularity.of(pairs, cOf);
+    Row cov = e.agg(sum(when(col("internal"), col("weight")).otherwise(0.0)), sum("weight")).first();
+    double coverage = cov.isNullAt(1) || cov.getDouble(1) == 0 ? 0.0 : cov.getDouble(0) / cov.getDouble(1);
+    return new SegmentTables(memberSegments, communities, matching.events(), q, coverage);
   }
 
-  private Dataset<Row> communityTable(InteractionGraph graph, Dataset<Row> ranked, Dataset<Row> communityIds, Column date) {
-    Dataset<Row> cOf = ranked.select(col("id"), col("community"));
-    Dataset<Row> e = graph.edges()
-        .join(cOf.withColumnRenamed("id", "src").withColumnRenamed("community", "cs"), "src")
-        .join(cOf.withColumnRenamed("id", "dst").withColumnRenamed("community", "cd"), "dst");
-    Column internal = col("cs").isNotNull().and(col("cs").equalTo(col("cd")));
-    Dataset<Row> internalStats = e.filter(internal)
+  private Dataset<Row> communityTable(InteractionGraph graph, Dataset<Row> e, Dataset<Row> ranked, Column date) {
+    Dataset<Row> internalStats = e.filter(col("internal"))
         .groupBy(col("cs").as("community"))
-        .agg(sum("weight").as("internal_weight"),
+        .agg(sum("weight").as("internal_weight"), sum("interactions").as("internal_interactions"),
             countDistinct(least(col("src"), col("dst")), greatest(col("src"), col("dst"))).as("internal_ties"));
-    Dataset<Row> crossing = e.filter(internal.unary_$bang());
+    Dataset<Row> crossing = e.filter(col("internal").unary_$bang());
     Dataset<Row> externalStats = crossing.filter(col("cs").isNotNull()).select(col("cs").as("community"), col("weight"))
         .union(crossing.filter(col("cd").isNotNull()).select(col("cd").as("community"), col("weight")))
         .groupBy("community").agg(sum("weight").as("external_weight"));
 
-    Dataset<Row> ambassadors = ranked.filter(col("role").equalTo(AMBASSADOR))
-        .groupBy("community")
-        .agg(array_sort(collect_list(struct(col("rank_in_community"), col("member_id")))).as("amb"))
-        .select(col("community"), expr("transform(amb, a -> a.member_id)").as("ambassadors"));
+    Dataset<Row> perCommunity = ranked.filter(col("community").isNotNull()).groupBy("community").agg(
+        first("community_id").as("community_id"),
+        count(lit(1)).as("size"),
+        first("oversized").as("oversized"),
+        sum("interactions").as("activity"),
+        array_sort(collect_list(when(col("role").equalTo(AMBASSADOR), struct(col("rank_in_community"), col("member_id")))))
+            .as("amb"));
 
-    WindowSpec byShare = Window.partitionBy("community").orderBy(desc("n"), col("topic"));
+    WindowSpec byCount = Window.partitionBy("community").orderBy(desc("n"), col("topic"));
+    Dataset<Row> cOf = ranked.select(col("id"), col("community"));
     Dataset<Row> topics = graph.topics()
         .join(cOf.withColumnRenamed("id", "src").withColumnRenamed("community", "cs"), "src")
         .join(cOf.withColumnRenamed("id", "dst").withColumnRenamed("community", "cd"), "dst")
         .filter(col("cs").isNotNull().and(col("cs").equalTo(col("cd"))))
         .groupBy(col("cs").as("community"), col("topic")).agg(sum("interactions").as("n"))
-        .withColumn("r", row_number().over(byShare))
+        .withColumn("total", sum("n").over(Window.partitionBy("community")))
+        .withColumn("r", row_number().over(byCount))
         .filter(col("r").leq(config.topTopics()))
         .groupBy("community")
-        .agg(array_sort(collect_list(struct(col("r"), col("topic")))).as("t"))
-        .select(col("community"), expr("transform(t, x -> x.topic)").as("top_topics"));
+        .agg(array_sort(collect_list(struct(col("r"), col("topic"), col("n"), col("total")))).as("t"))
+        .select(col("community"), expr("transform(t, x -> x.topic)").as("top_topics"),
+            expr("transform(t, x -> round(x.n / x.total, 9))").as("topic_shares"));
+
+    // Graph-wide rates for engagement lift and the modularity terms.
+    Row g = e.agg(sum("interactions"), sum("weight")).first();
+    long members = graph.stats().members();
+    double totalInteractions = g.isNullAt(0) ? 0 : g.getLong(0);
+    double totalWeight = g.isNullAt(1) ? 0 : g.getDouble(1);
+    double graphRate = members > 1 ? totalInteractions / ((double) members * (members - 1)) : 0;
 
     Column size = col("size");
-    return communityIds
+    Column in = coalesce(col("internal_weight"), lit(0.0));
+    Column out = coalesce(col("external_weight"), lit(0.0));
+    Column volume = in.multiply(2).plus(out);
+    Column internalRate = coalesce(col("internal_interactions"), lit(0L)).divide(size.multiply(size.minus(1)));
+    return perCommunity
         .join(internalStats, new String[] {"community"}, "left_outer")
         .join(externalStats, new String[] {"community"}, "left_outer")
-        .join(ambassadors, new String[] {"community"}, "left_outer")
         .join(topics, new String[] {"community"}, "left_outer")
         .select(date, col("community_id"), size.cast(DataTypes.IntegerType).as("size"),
-            coalesce(col("ambassadors"), expr("array()").cast("array<string>")).as("ambassadors"),
+            expr("transform(filter(amb, a -> a is not null), a -> a.member_id)").as("ambassadors"),
             expr("round(coalesce(internal_weight, 0.0), 9)").as("internal_weight"),
             expr("round(coalesce(external_weight, 0.0), 9)").as("external_weight"),
-            when(size.gt(1), coalesce(col("internal_ties"), lit(0L)).multiply(2.0).divide(size.multiply(size.minus(1))))
-                .otherwise(lit(0.0)).as("density"),
-            coalesce(col("top_topics"), expr("array()").cast("array<string>")).as("top_topics"));
+            round9(when(size.gt(1), coalesce(col("internal_ties"), lit(0L)).multiply(2.0).divide(size.multiply(size.minus(1))))
+                .otherwise(lit(0.0))).as("density"),
+            round9(when(volume.gt(0), out.divide(volume)).otherwise(lit(0.0))).as("conductance"),
+            round9(totalWeight == 0 ? lit(0.0)
+                : in.divide(totalWeight).minus(volume.divide(2 * totalWeight).multiply(volume.divide(2 * totalWeight))))
+                .as("modularity_contribution"),
+            round9(col("activity").divide(size)).as("activity_per_member"),
+            round9(graphRate == 0 ? lit(0.0) : when(size.gt(1), internalRate.divide(graphRate)).otherwise(lit(0.0)))
+                .as("engagement_lift"),
+            coalesce(col("top_topics"), expr("array()").cast("array<string>")).as("top_topics"),
+            coalesce(col("topic_shares"), expr("array()").cast("array<double>")).as("topic_shares"),
+            col("oversized"));
+  }
+
+  private static Column round9(Column c) {
+    return org.apache.spark.sql.functions.round(c, 9);
   }
 }

@@ -27,7 +27,10 @@ class StagesTest {
     InteractionGraph g = new GraphBuilder(config.window(), config.graph()).build(data.inputs(), Interactions.RUN_DATE);
     Detection d = new CommunityDetector(config.lpa(), config.community(), config.spark()).detect(g);
     Ranking r = new MemberRanker(config.pagerank(), config.spark()).rank(g, d.assignments());
-    return new Segmenter(config.community()).shape(g, d.assignments(), r.ranks(), Interactions.RUN_DATE);
+    CommunityMatcher.Matching m = new CommunityMatcher(config.lifecycle()).match(
+        g.members().join(d.assignments(), "id").filter("community is not null").select("member_id", "community"),
+        null, Interactions.RUN_DATE);
+    return new Segmenter(config.community()).shape(g, d.assignments(), r.ranks(), m, Interactions.RUN_DATE);
   }
 
   private static Map<String, Row> byMember(SegmentTables t) {
@@ -89,6 +92,42 @@ class StagesTest {
     assertEquals(List.of("a0"), c.getList(c.fieldIndex("ambassadors")));
     assertEquals(List.of("topic-a"), c.getList(c.fieldIndex("top_topics")));
     assertTrue((double) c.getAs("density") > 0.2 && (double) c.getAs("density") <= 1.0);
+    assertEquals(List.of(1.0), c.getList(c.fieldIndex("topic_shares")));
+    assertEquals(false, c.getAs("oversized"));
+    // the hub talks to everyone inside: 9 partners inside, none outside; its share of the internal activity is the largest
+    assertEquals(9L, (long) hub.getAs("partners_inside"));
+    assertEquals(0L, (long) hub.getAs("partners_outside"));
+    double hubShare = hub.getAs("internal_activity_share");
+    double shareSum = m.values().stream().filter(r -> r.getAs("community_id") != null)
+        .mapToDouble(r -> r.getAs("internal_activity_share")).sum();
+    assertEquals(1.0, shareSum, 1e-6);
+    assertTrue(m.values().stream().filter(r -> r.getAs("community_id") != null)
+        .allMatch(r -> (double) r.getAs("internal_activity_share") <= hubShare));
+    assertEquals(0.0, (double) c.getAs("conductance"), 1e-12);
+    assertTrue((double) c.getAs("engagement_lift") > 1.0, "lift " + c.getAs("engagement_lift"));
+  }
+
+  @Test
+  void oversizedCommunityIsResplitAlongItsWeakTie() {
+    // two groups of 5 joined by many strong ties between l1 and r1 form one label, then max-size 6 re-splits it
+    Interactions data = new Interactions().clique(3, LEFT).clique(3, RIGHT).add("l1", "r1", "reply", 30).add("r1", "l1", "reply", 30);
+    TribesConfig config = new ConfigLoader().parse("community:\n  max-size: 6\n  min-size: 2\n", "test");
+    SegmentTables t = run(data, config);
+    Map<String, Row> m = byMember(t);
+    assertTrue(community(m, "l3").size() <= 6 && community(m, "r3").size() <= 6, community(m, "l3") + " " + community(m, "r3"));
+    assertNotEquals((String) m.get("l3").getAs("community_id"), (String) m.get("r3").getAs("community_id"));
+    assertEquals(0, t.communities().filter("oversized").count());
+  }
+
+  @Test
+  void genuinelyDenseGroupAboveMaxSizeIsKeptWholeAndFlagged() {
+    String[] eight = {"d1", "d2", "d3", "d4", "d5", "d6", "d7", "d8"};
+    TribesConfig config = new ConfigLoader().parse("community:\n  max-size: 5\n", "test");
+    SegmentTables t = run(new Interactions().clique(3, eight), config);
+    Row c = t.communities().first();
+    assertEquals(1, t.communities().count());
+    assertEquals(8, (int) c.getAs("size"));
+    assertEquals(true, c.getAs("oversized"));
   }
 
   @Test
