@@ -173,4 +173,102 @@ class LabelPropagationTest {
     assertThrows(IllegalStateException.class, () -> new LabelPropagation(range(0, 7), twoCliques())
         .reliableCheckpoint(true).checkpointInterval(1).run());
   }
+
+  private static Map<Long, Long> graphalytics(Dataset<Row> v, Dataset<Row> e, int iterations) {
+    return labels(new LabelPropagation(v, e).mode(Mode.GRAPHALYTICS).directed(false).maxIterations(iterations).run());
+  }
+
+  /** Plain synchronous LPA (GRAPHALYTICS mode) has period 2 on this graph: it never settles. */
+  private static void assertOscillates(Dataset<Row> v, Dataset<Row> e) {
+    Map<Long, Long> ten = graphalytics(v, e, 10);
+    assertNotEquals(ten, graphalytics(v, e, 11));
+    assertEquals(ten, graphalytics(v, e, 12));
+  }
+
+  private static Map<Long, Long> all(long label, long... ids) {
+    Map<Long, Long> m = new TreeMap<>();
+    for (long id : ids) {
+      m.put(id, label);
+    }
+    return m;
+  }
+
+  @Test
+  void completeBipartiteK33ConvergesWhereSynchronousLpaOscillates() {
+    List<long[]> k33 = new ArrayList<>();
+    for (long a = 0; a < 3; a++) {
+      for (long b = 3; b < 6; b++) {
+        k33.add(new long[] {a, b});
+      }
+    }
+    Dataset<Row> e = edges(k33);
+    assertOscillates(range(0, 5), e);
+    LabelPropagation.Result r = new LabelPropagation(range(0, 5), e).maxIterations(30).run();
+    assertTrue(r.converged());
+    assertEquals(3, r.iterations());
+    assertEquals(all(0, 0, 1, 2, 3, 4, 5), labels(r));
+  }
+
+  @Test
+  void starConvergesWhereSynchronousLpaOscillates() {
+    Dataset<Row> e = edges(new long[] {10, 1}, new long[] {10, 2}, new long[] {3, 10}, new long[] {10, 4},
+        new long[] {5, 10});
+    Dataset<Row> v = vertices(1, 2, 3, 4, 5, 10);
+    assertOscillates(v, e);
+    LabelPropagation.Result r = new LabelPropagation(v, e).maxIterations(30).run();
+    assertTrue(r.converged());
+    assertEquals(3, r.iterations());
+    assertEquals(all(1, 1, 2, 3, 4, 5, 10), labels(r));
+  }
+
+  @Test
+  void longPathConvergesAndTheSizeCapStopsTheFlood() {
+    List<long[]> path = new ArrayList<>();
+    for (long i = 0; i < 11; i++) {
+      path.add(new long[] {i, i + 1});
+    }
+    Dataset<Row> e = edges(path);
+    assertOscillates(range(0, 11), e);
+    // Uncapped, the smallest label floods the path one vertex per iteration.
+    LabelPropagation.Result flood = new LabelPropagation(range(0, 11), e).maxIterations(50).run();
+    assertTrue(flood.converged());
+    assertEquals(12, flood.iterations());
+    assertEquals(all(0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11), labels(flood));
+    // With maxCommunitySize 4 it settles into segments of 4.
+    LabelPropagation.Result capped = new LabelPropagation(range(0, 11), e).maxIterations(50).maxCommunitySize(4)
+        .run();
+    assertTrue(capped.converged());
+    Map<Long, Long> want = all(0, 0, 1, 2, 3);
+    want.putAll(all(1, 4, 5, 6, 7));
+    want.putAll(all(2, 8, 9, 10, 11));
+    assertEquals(want, labels(capped));
+  }
+
+  @Test
+  void convergenceThresholdAndCapBoundTheIterations() {
+    List<long[]> path = new ArrayList<>();
+    for (long i = 0; i < 11; i++) {
+      path.add(new long[] {i, i + 1});
+    }
+    // The flood changes 11, 10, 9, ... labels per iteration (of 12): stopping at <= 25% changed ends it early.
+    LabelPropagation.Result r = new LabelPropagation(range(0, 11), edges(path)).maxIterations(50)
+        .convergenceThreshold(0.25).run();
+    assertTrue(r.converged());
+    assertEquals(9, r.iterations());
+    LabelPropagation.Result cut = new LabelPropagation(range(0, 11), edges(path)).maxIterations(4).run();
+    assertFalse(cut.converged());
+    assertEquals(4, cut.iterations());
+  }
+
+  @Test
+  void weightedScoresAreExactSoDecimalNearTiesAreTies() {
+    // Vertex 9: neighbour 1 holds label 5 with weight 0.3; neighbours 2 and 3 hold label 7 with 0.1 and 0.2.
+    // In doubles 0.1 + 0.2 > 0.3; in the fixed-point scores they are equal, so the smaller label 5 wins (and
+    // so does the order of summation not matter). 9's own label 9 scores its strongest tie, 0.3, too.
+    StructType schema = new StructType().add("id", DataTypes.LongType).add("seed", DataTypes.LongType);
+    Dataset<Row> v = spark().createDataFrame(List.of(RowFactory.create(1L, 5L), RowFactory.create(2L, 7L),
+        RowFactory.create(3L, 7L), RowFactory.create(9L, null)), schema);
+    Dataset<Row> e = weightedEdges(new double[] {9, 1, 0.3}, new double[] {2, 9, 0.1}, new double[] {9, 3, 0.2});
+    assertEquals(5L, labels(new LabelPropagation(v, e).seedColumn("seed").maxIterations(1).run()).get(9L));
+  }
 }

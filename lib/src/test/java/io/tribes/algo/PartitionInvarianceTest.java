@@ -1,0 +1,99 @@
+package io.tribes.algo;
+
+import static io.tribes.algo.TestGraphs.spark;
+import static io.tribes.algo.TestGraphs.toMap;
+import static io.tribes.algo.TestGraphs.withConf;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tribes.algo.LabelPropagation.Mode;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.function.Function;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Results do not depend on shuffle partitions, input partitioning or join strategy: labels exactly, ranks to
+ * 1e-12. The graph has decimal weights (so float sums differ with order) and many exact ties.
+ */
+class PartitionInvarianceTest {
+  private static final int N = 160;
+
+  /** 16 planted groups of 10 with dense decimal-weighted ties inside, sparse ties across; a few isolated. */
+  private static Dataset<Row>[] graph() {
+    Random rnd = new Random(42);
+    List<Row> v = new ArrayList<>();
+    for (long i = 0; i < N; i++) {
+      v.add(RowFactory.create(i, i % 10 == 0 ? null : i / 10));
+    }
+    List<Row> e = new ArrayList<>();
+    Set<Long> seen = new HashSet<>();
+    for (int k = 0; k < 900; k++) {
+      long a = rnd.nextInt(N - 4);
+      long b = rnd.nextDouble() < 0.85 ? (a / 10) * 10 + rnd.nextInt(10) : rnd.nextInt(N - 4);
+      if (a != b && seen.add(a * N + b)) {
+        e.add(RowFactory.create(a, b, (1 + rnd.nextInt(9)) / 10.0));
+      }
+    }
+    @SuppressWarnings("unchecked")
+    Dataset<Row>[] out = new Dataset[] {
+        spark().createDataFrame(v, new StructType().add("id", DataTypes.LongType)
+            .add("community", DataTypes.LongType)),
+        spark().createDataFrame(e, new StructType().add("src", DataTypes.LongType).add("dst", DataTypes.LongType)
+            .add("weight", DataTypes.DoubleType))};
+    return out;
+  }
+
+  private record Outcome(Map<Long, Long> weighted, int weightedIterations, Map<Long, Long> graphalytics,
+      Map<Long, Double> pagerank, Map<Long, Double> community) {}
+
+  private static Outcome run(String shufflePartitions, Function<Dataset<Row>, Dataset<Row>> layout,
+      long broadcastLimit) {
+    return withConf("spark.sql.shuffle.partitions", shufflePartitions, () -> {
+      Dataset<Row>[] g = graph();
+      Dataset<Row> v = layout.apply(g[0]);
+      Dataset<Row> e = layout.apply(g[1]);
+      LabelPropagation.Result w = new LabelPropagation(v, e).maxIterations(30).broadcastVertexLimit(broadcastLimit)
+          .run();
+      LabelPropagation.Result ga = new LabelPropagation(v, e).mode(Mode.GRAPHALYTICS).maxIterations(4)
+          .broadcastVertexLimit(broadcastLimit).run();
+      PageRank.Result pr = new PageRank(v, e).maxIterations(8).broadcastVertexLimit(broadcastLimit).run();
+      CommunityPageRank.Result cpr = new CommunityPageRank(v, e).maxIterations(8)
+          .broadcastVertexLimit(broadcastLimit).run();
+      return new Outcome(TestGraphs.labels(w), w.iterations(), TestGraphs.labels(ga),
+          toMap(pr.ranks(), "pagerank"), toMap(cpr.scores(), "score"));
+    });
+  }
+
+  private static void assertClose(Map<Long, Double> a, Map<Long, Double> b) {
+    assertEquals(a.keySet(), b.keySet());
+    a.forEach((k, x) -> assertEquals(x, b.get(k), 1e-12, "vertex " + k));
+  }
+
+  @Test
+  void resultsIgnorePartitioningAndJoinStrategy() {
+    String before = spark().conf().get("spark.sql.shuffle.partitions");
+    Outcome one = run("1", df -> df.coalesce(1), 2_000_000L);
+    Outcome sevenShuffled = run("7", df -> df.repartition(5), 0L);
+    Outcome sevenBroadcast = run("7", df -> df.repartition(3), 2_000_000L);
+    assertEquals(before, spark().conf().get("spark.sql.shuffle.partitions"), "conf restored");
+
+    assertTrue(one.weighted().values().stream().distinct().count() > 5, "found several communities");
+    for (Outcome o : List.of(sevenShuffled, sevenBroadcast)) {
+      assertEquals(one.weighted(), o.weighted());
+      assertEquals(one.weightedIterations(), o.weightedIterations());
+      assertEquals(one.graphalytics(), o.graphalytics());
+      assertClose(one.pagerank(), o.pagerank());
+      assertClose(one.community(), o.community());
+    }
+  }
+}
