@@ -11,6 +11,7 @@ import io.tribes.graph.InteractionGraph;
 import io.tribes.io.InputReader;
 import io.tribes.io.Inputs;
 import io.tribes.io.RunManifest;
+import io.tribes.io.S3Settings;
 import io.tribes.io.SegmentWriter;
 import io.tribes.io.Warehouse;
 import io.tribes.segment.CommunityDetector;
@@ -48,6 +49,7 @@ public final class NightlyPipeline {
 
   public RunManifest run(LocalDate runDate) {
     String startedAt = Instant.now().toString();
+    S3Settings.apply(spark, config.s3());
     Warehouse warehouse = new Warehouse(spark, config.warehouse());
     StageLog log = new StageLog();
 
@@ -84,7 +86,7 @@ public final class NightlyPipeline {
             percentiles(sizes), round(tables.modularity())),
         null);
     RunManifest published = log.run("publish",
-        () -> new SegmentWriter(warehouse).publish(tables, draftWithStages(draft, log)),
+        () -> new SegmentWriter(warehouse, config.warehouseRetentionRuns()).publish(tables, draftWithStages(draft, log)),
         m -> {
           Map<String, Object> c = new LinkedHashMap<>();
           m.outputs().forEach((k, v) -> c.put(k, v.rows()));
