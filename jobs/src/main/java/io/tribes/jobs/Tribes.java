@@ -23,8 +23,8 @@ public final class Tribes {
       "usage: tribes <command> [options]",
       "  nightly         --config FILE [--run-date YYYY-MM-DD] [--input DIR] [--interactions PATH] [--members PATH|none] [--warehouse PATH]",
       "  demo            [--members N] [--sample DIR] [--warehouse DIR]   generate the sample if absent, run nightly, print a summary",
-      "  generate-sample --members N --days D --seed S --out DIR [--end-date YYYY-MM-DD]",
-      "");
+      "  generate-sample --members N --days D --seed S --out DIR [--end-date YYYY-MM-DD] [--consecutive-days K]",
+      "  graphalytics    --algorithm cdlp|pr --graph DIR/NAME --output FILE");
 
   private Tribes() {}
 
@@ -63,6 +63,8 @@ public final class Tribes {
         return DemoCommand.run(Args.parse(command, rest, DemoCommand.OPTIONS));
       case "generate-sample":
         return GenerateSampleCommand.run(defaultSession(command), rest);
+      case "graphalytics":
+        return GraphalyticsCommand.run(defaultSession(command), rest);
       default:
         throw new TribesException("unknown command '" + command + "'\n" + USAGE);
     }

@@ -148,4 +148,89 @@ class BadInputTest {
     check(new String[] {"--inptu", good.toString()}, "unknown option '--inptu'");
   }
 
+  /** The good interactions plus {@code extra} rows. */
+  private static Path withRows(String name, Interactions extra) {
+    return writeInteractions(name, goodTable().unionByName(extra.table()));
+  }
+
+  private static Path config(String name, String yaml) throws IOException {
+    return Files.writeString(dir.resolve(name), yaml);
+  }
+
+  @Test
+  void duplicateMemberIds() {
+    Interactions m = new Interactions().member("a1", false, false, false).member("a2", false, false, false)
+        .member("a1", true, false, false);
+    Path members = dir.resolve("dup_members");
+    m.inputs().members().write().mode(SaveMode.Overwrite).parquet(members.toString());
+    check(new String[] {"--interactions", good.resolve("interactions").toString(), "--members", members.toString()},
+        members.toString(), "column 'member_id' has duplicate values", "'a1' (2 rows)");
+  }
+
+  @Test
+  void unknownInteractionTypeIsAnErrorWhenConfigured() throws IOException {
+    Path p = withRows("poke", new Interactions().add("a1", "a2", "poke", 2));
+    Path conf = config("unknown-error.yaml", "graph:\n  unknown-types: error\n");
+    check(new String[] {"--config", conf.toString(), "--interactions", p.toString(), "--members", "none"},
+        "column 'type'", "poke", "graph.type-weights");
+  }
+
+  @Test
+  void nullOrBlankIdsAboveTheAllowedShare() {
+    Interactions bad = new Interactions();
+    for (int i = 0; i < 10; i++) bad.add(i % 2 == 0 ? " " : "a1", "a2", "reply", 1);
+    bad.row(null, "a3", "reply", Interactions.daysBefore(1), null, null);
+    Path p = withRows("blank_ids", bad);
+    check(new String[] {"--interactions", p.toString(), "--members", "none"},
+        p.toString(), "null or blank src/dst", "graph.max-invalid-id-share");
+  }
+
+  @Test
+  void unknownTypesAndAFewBlankIdsAreDroppedAndCounted() throws IOException {
+    Interactions extra = new Interactions().add("a1", "a2", "poke", 1).add(" ", "a2", "reply", 1);
+    Path p = withRows("few_bad_rows", extra);
+    Path other = dir.resolve("warehouse-lenient");
+    CliRun run = CliRun.of("nightly", "--warehouse", other.toString(), "--run-date", RUN_DATE,
+        "--interactions", p.toString(), "--members", "none");
+    assertEquals(0, run.exitCode(), run.stderr());
+    Map<String, Long> rejected = new io.tribes.io.Warehouse(TestSpark.session(), other.toString()).latest()
+        .orElseThrow().manifest().inputs().get("interactions").rejected();
+    assertEquals(1L, rejected.get("unknown_type"), rejected.toString());
+    assertEquals(1L, rejected.get("null_or_blank_id"), rejected.toString());
+  }
+
+  @Test
+  void wrongConfigValueType() throws IOException {
+    Path conf = config("bad-type.yaml", "lpa:\n  max-iterations: ten\n");
+    check(new String[] {"--config", conf.toString(), "--input", good.toString()}, "'lpa.max-iterations'", "expected an integer");
+  }
+
+  @Test
+  void zeroIterations() throws IOException {
+    Path conf = config("zero-iter.yaml", "pagerank:\n  max-iterations: 0\n");
+    check(new String[] {"--config", conf.toString(), "--input", good.toString()}, "'pagerank.max-iterations'", "must be > 0");
+  }
+
+  @Test
+  void zeroRetention() throws IOException {
+    Path conf = config("zero-retention.yaml", "warehouse-retention-runs: 0\n");
+    check(new String[] {"--config", conf.toString(), "--input", good.toString()}, "'warehouse-retention-runs'", "must be >= 1");
+  }
+
+  @Test
+  void malformedRunDateInConfig() throws IOException {
+    Path conf = config("bad-date.yaml", "run-date: \"2026-11-31\"\n");
+    check(new String[] {"--config", conf.toString(), "--input", good.toString()}, "'run-date'", "YYYY-MM-DD", "2026-11-31");
+  }
+
+  @Test
+  void unwritableWarehouse() throws IOException {
+    Path file = Files.writeString(dir.resolve("a-file"), "not a directory");
+    String target = file.resolve("warehouse").toString();
+    Map<String, String> before = snapshot();
+    CliRun run = CliRun.of("nightly", "--warehouse", target, "--run-date", RUN_DATE, "--input", good.toString());
+    assertRejected(run, "warehouse " + target, "not writable");
+    assertEquals(before, snapshot());
+    assertEquals("not a directory", Files.readString(file));
+  }
 }

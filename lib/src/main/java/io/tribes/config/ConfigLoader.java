@@ -160,6 +160,12 @@ public final class ConfigLoader {
     requireText(c.input().interactions(), "input.interactions");
     if (c.input().members() != null) requireText(c.input().members(), "input.members");
     requireText(c.warehouse(), "warehouse");
+    check(c.warehouseRetentionRuns() >= 1, "warehouse-retention-runs", "must be >= 1", c.warehouseRetentionRuns());
+    if (c.s3() != null) {
+      if (c.s3().endpoint() != null) requireText(c.s3().endpoint(), "s3.endpoint");
+      if (c.s3().region() != null) requireText(c.s3().region(), "s3.region");
+      if (c.s3().credentialsProvider() != null) requireText(c.s3().credentialsProvider(), "s3.credentials-provider");
+    }
     check(c.window().lookbackDays() > 0, "window.lookback-days", "must be > 0", c.window().lookbackDays());
     check(c.window().decayHalfLifeDays() >= 0, "window.decay-half-life-days", "must be >= 0 (0 = no decay)",
         c.window().decayHalfLifeDays());

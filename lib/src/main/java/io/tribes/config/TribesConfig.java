@@ -17,7 +17,9 @@ public record TribesConfig(
     @JsonProperty("pagerank") PageRank pagerank,
     @JsonProperty("community") Community community,
     @JsonProperty("lifecycle") Lifecycle lifecycle,
-    @JsonProperty("spark") Spark spark) {
+    @JsonProperty("spark") Spark spark,
+    @JsonProperty("warehouse-retention-runs") int warehouseRetentionRuns,
+    @JsonProperty("s3") S3 s3) {
 
   public record Input(
       @JsonProperty("interactions") String interactions,
@@ -70,24 +72,40 @@ public record TribesConfig(
       @JsonProperty("checkpoint-interval") int checkpointInterval,
       @JsonProperty("checkpoint-dir") String checkpointDir) {}
 
+  /**
+   * S3A settings applied to the Hadoop configuration as {@code fs.s3a.*} (null = leave S3A's own
+   * default; {@code spark.hadoop.fs.s3a.*} given to spark-submit and core-site.xml win). Never
+   * holds secrets: credentials come from the provider chain (environment, instance profile, or
+   * {@code fs.s3a.access.key}/{@code fs.s3a.secret.key} set outside this file).
+   */
+  public record S3(
+      @JsonProperty("endpoint") String endpoint,
+      @JsonProperty("path-style-access") Boolean pathStyleAccess,
+      @JsonProperty("region") String region,
+      @JsonProperty("credentials-provider") String credentialsProvider) {}
+
   public TribesConfig withRunDate(String date) {
-    return new TribesConfig(date, input, warehouse, window, graph, lpa, pagerank, community, lifecycle, spark);
+    return new TribesConfig(date, input, warehouse, window, graph, lpa, pagerank, community, lifecycle, spark,
+        warehouseRetentionRuns, s3);
   }
 
   public TribesConfig withInput(String interactions, String members) {
     return new TribesConfig(runDate, new Input(interactions, members), warehouse, window, graph, lpa,
-        pagerank, community, lifecycle, spark);
+        pagerank, community, lifecycle, spark, warehouseRetentionRuns, s3);
   }
 
   public TribesConfig withLifecycle(Lifecycle l) {
-    return new TribesConfig(runDate, input, warehouse, window, graph, lpa, pagerank, community, l, spark);
+    return new TribesConfig(runDate, input, warehouse, window, graph, lpa, pagerank, community, l, spark,
+        warehouseRetentionRuns, s3);
   }
 
   public TribesConfig withSpark(Spark s) {
-    return new TribesConfig(runDate, input, warehouse, window, graph, lpa, pagerank, community, lifecycle, s);
+    return new TribesConfig(runDate, input, warehouse, window, graph, lpa, pagerank, community, lifecycle, s,
+        warehouseRetentionRuns, s3);
   }
 
   public TribesConfig withWarehouse(String path) {
-    return new TribesConfig(runDate, input, path, window, graph, lpa, pagerank, community, lifecycle, spark);
+    return new TribesConfig(runDate, input, path, window, graph, lpa, pagerank, community, lifecycle, spark,
+        warehouseRetentionRuns, s3);
   }
 }

@@ -68,8 +68,20 @@ public final class InputReader {
           flag(col("opted_out")).as("opted_out"),
           (hasBrand ? flag(col("is_brand")) : lit(false)).as("is_brand"),
           (hasBot ? flag(col("is_bot")) : lit(false)).as("is_bot"));
+      requireUniqueIds(members, mwhere);
     }
     return new Inputs(interactions, interactionsPath, members, membersPath);
+  }
+
+  /** One row per member: a duplicated id would make opt-outs and flags ambiguous. */
+  private static void requireUniqueIds(Dataset<Row> members, String where) {
+    List<Row> dups = members.filter(col("member_id").isNotNull()).groupBy("member_id").count()
+        .filter(col("count").gt(1)).orderBy("member_id").limit(3).collectAsList();
+    if (!dups.isEmpty()) {
+      throw new TribesException(where + ": column 'member_id' has duplicate values, e.g. "
+          + dups.stream().map(r -> "'" + r.getString(0) + "' (" + r.getLong(1) + " rows)").toList()
+          + " (expected one row per member)");
+    }
   }
 
   /** Ids are compared as trimmed strings whatever their stored type (BIGINT ids are accepted). */

@@ -1,11 +1,16 @@
 package io.tribes.io;
 
+import io.tribes.FaultPoint;
 import io.tribes.segment.SegmentTables;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Set;
+import org.apache.hadoop.fs.FileStatus;
 import java.util.Map;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -26,14 +31,24 @@ public final class SegmentWriter {
   private static final Logger LOG = LoggerFactory.getLogger(SegmentWriter.class);
   private final Warehouse warehouse;
 
+  private final int retentionRuns;
+
   public SegmentWriter(Warehouse warehouse) {
+    this(warehouse, Integer.MAX_VALUE);
+  }
+
+  /** @param retentionRuns committed runs (dates) kept after a successful publish, >= 1 */
+  public SegmentWriter(Warehouse warehouse, int retentionRuns) {
+    if (retentionRuns < 1) throw new IllegalArgumentException("retentionRuns must be >= 1");
     this.warehouse = warehouse;
+    this.retentionRuns = retentionRuns;
   }
 
   public RunManifest publish(SegmentTables tables, RunManifest draft) {
     LocalDate date = LocalDate.parse(draft.runDate());
     try {
       FileSystem fs = warehouse.fs();
+      removeLeftovers(fs);
       Path staging = warehouse.newStagingDir(date);
       Map<String, Dataset<Row>> byName = new LinkedHashMap<>();
       byName.put(Warehouse.MEMBER_SEGMENTS, tables.memberSegments().orderBy("community_id", "rank_in_community", "member_id"));
@@ -45,7 +60,9 @@ public final class SegmentWriter {
         e.getValue().write().mode(SaveMode.ErrorIfExists).parquet(dir.toString());
         long rows = e.getValue().sparkSession().read().parquet(dir.toString()).count();
         outputs.put(e.getKey(), new RunManifest.OutputStats(warehouse.partition(e.getKey(), date).toString(), rows));
+        if (outputs.size() == 1) FaultPoint.reached("publish:staging");
       }
+      FaultPoint.reached("publish:staged");
 
       // Commit: the date's previous manifest goes first, so no reader pairs it with new tables.
       Path manifestPath = warehouse.manifestPath(date);
@@ -60,16 +77,63 @@ public final class SegmentWriter {
         fs.mkdirs(target.getParent());
         rename(fs, new Path(staging, table), target);
       }
+      FaultPoint.reached("publish:moved");
       RunManifest manifest = draft.withOutputs(outputs, Instant.now().toString());
       warehouse.writeAtomically(manifestPath, Warehouse.toJson(manifest));
+      FaultPoint.reached("publish:manifest");
       warehouse.writeAtomically(new Path(warehouse.root(), Warehouse.LATEST),
           Warehouse.toJson(Warehouse.pointer(latestAfter(date), manifest.runId())));
       fs.delete(trash, true);
       fs.delete(staging, true);
       LOG.info("published run {} to {}", date, warehouse.root());
+      applyRetention(fs);
       return manifest;
     } catch (IOException e) {
       throw new UncheckedIOException("publishing to " + warehouse.root() + " failed", e);
+    }
+  }
+
+  /**
+   * Removes what an interrupted earlier run left behind: its staging and trash directories (the
+   * job is the warehouse's only writer, so any other staging directory is a dead run's).
+   */
+  private void removeLeftovers(FileSystem fs) throws IOException {
+    for (String dir : new String[] {Warehouse.STAGING, Warehouse.TRASH}) {
+      Path p = new Path(warehouse.root(), dir);
+      if (!fs.exists(p)) continue;
+      for (FileStatus s : fs.listStatus(p)) {
+        if (!s.getPath().getName().startsWith(".probe-")) fs.delete(s.getPath(), true);
+      }
+    }
+  }
+
+  /**
+   * After a successful commit: keeps the {@code retentionRuns} most recent committed runs (by date),
+   * removing older ones manifest first (so they stop being committed runs at once), then their
+   * partitions; also removes partitions that have no manifest (left by a run interrupted after
+   * moving its tables). Never touches the run just published, which is committed and newest or kept.
+   */
+  private void applyRetention(FileSystem fs) throws IOException {
+    List<LocalDate> committed = warehouse.runDates();
+    List<LocalDate> expired = committed.subList(0, Math.max(0, committed.size() - retentionRuns));
+    for (LocalDate d : List.copyOf(expired)) {
+      fs.delete(warehouse.manifestPath(d).getParent(), true);
+      for (String table : Warehouse.TABLES) fs.delete(warehouse.partition(table, d), true);
+      LOG.info("retention: removed run {} (keeping the last {} runs)", d, retentionRuns);
+    }
+    Set<String> kept = new HashSet<>();
+    committed.subList(committed.size() - Math.min(committed.size(), retentionRuns), committed.size())
+        .forEach(d -> kept.add("run_date=" + d));
+    for (String table : Warehouse.TABLES) {
+      Path dir = new Path(warehouse.root(), table);
+      if (!fs.exists(dir)) continue;
+      for (FileStatus s : fs.listStatus(dir)) {
+        String name = s.getPath().getName();
+        if (name.startsWith("run_date=") && !kept.contains(name)) {
+          fs.delete(s.getPath(), true);
+          LOG.info("removed {}: no committed run", s.getPath());
+        }
+      }
     }
   }
 

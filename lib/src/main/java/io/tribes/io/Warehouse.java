@@ -59,10 +59,17 @@ public final class Warehouse {
   public record PublishedRun(RunManifest manifest, Dataset<Row> memberSegments, Dataset<Row> communities,
       Dataset<Row> communityEvents) {}
 
-  /** The run {@code _latest} points to, or empty when nothing was ever published. */
+  /**
+   * The run {@code _latest} points to, or empty when nothing was ever published. When that run is
+   * not committed (a rerun of its date was interrupted after withdrawing it), the newest committed run.
+   */
   public Optional<PublishedRun> latest() {
     Optional<String> date = latestRunDate();
-    return date.isEmpty() ? Optional.empty() : run(LocalDate.parse(date.get()));
+    if (date.isEmpty()) return Optional.empty();
+    Optional<PublishedRun> run = run(LocalDate.parse(date.get()));
+    if (run.isPresent()) return run;
+    List<LocalDate> committed = runDates();
+    return committed.isEmpty() ? Optional.empty() : run(committed.get(committed.size() - 1));
   }
 
   /** The committed run of {@code date}, or empty. */

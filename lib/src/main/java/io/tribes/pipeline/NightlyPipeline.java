@@ -11,6 +11,7 @@ import io.tribes.graph.InteractionGraph;
 import io.tribes.io.InputReader;
 import io.tribes.io.Inputs;
 import io.tribes.io.RunManifest;
+import io.tribes.io.S3Settings;
 import io.tribes.io.SegmentWriter;
 import io.tribes.io.Warehouse;
 import io.tribes.segment.CommunityDetector;
@@ -52,6 +53,7 @@ public final class NightlyPipeline {
 
   public RunManifest run(LocalDate runDate) {
     String startedAt = Instant.now().toString();
+    S3Settings.apply(spark, config.s3());
     Warehouse warehouse = new Warehouse(spark, config.warehouse());
     StageLog log = new StageLog();
 
@@ -119,7 +121,7 @@ public final class NightlyPipeline {
         lifecycle,
         null);
     RunManifest published = log.run("publish",
-        () -> new SegmentWriter(warehouse).publish(tables, draftWithStages(draft, log)),
+        () -> new SegmentWriter(warehouse, config.warehouseRetentionRuns()).publish(tables, draftWithStages(draft, log)),
         m -> {
           Map<String, Object> c = new LinkedHashMap<>();
           m.outputs().forEach((k, v) -> c.put(k, v.rows()));

@@ -25,6 +25,7 @@ final class StageLog {
     Instant start = Instant.now();
     LOG.info("stage {}: start", name);
     T result = stage.get();
+    io.tribes.FaultPoint.reached(name);
     Map<String, Object> c = new LinkedHashMap<>(counts.apply(result));
     double seconds = Math.round((Instant.now().toEpochMilli() - start.toEpochMilli()) / 10.0) / 100.0;
     LOG.info("stage {}: done in {} s {}", name, seconds, c);

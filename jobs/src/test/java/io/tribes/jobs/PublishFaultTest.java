@@ -1,0 +1,224 @@
+package io.tribes.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tribes.FaultPoint;
+import io.tribes.io.Warehouse;
+import io.tribes.testing.Interactions;
+import io.tribes.testing.TestSpark;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocatedFileStatus;
+import org.apache.hadoop.fs.RemoteIterator;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Publishing cannot be half-seen, on local paths and on s3a://: a run that fails at any stage or
+ * point of publish, or whose JVM is killed while writing, leaves the previously published run intact
+ * and readable, shows readers nothing partial, and a rerun of the date gives the same tables as an
+ * uninterrupted run. Retention keeps the last N runs.
+ */
+class PublishFaultTest {
+  static final LocalDate D1 = Interactions.RUN_DATE;
+  static final LocalDate D2 = D1.plusDays(1);
+  static final LocalDate D3 = D1.plusDays(2);
+  static final List<String> STAGES = List.of("load", "build_graph", "detect", "rank", "shape");
+  static final List<String> PUBLISH_POINTS = List.of("publish:staging", "publish:staged", "publish:moved", "publish:manifest");
+  @TempDir static Path dir;
+  static SparkSession spark;
+  static S3MockServer s3;
+  static Path input;
+  static Path conf;
+  static Path s3conf;
+  /** The tables of D2 from an uninterrupted run on a fresh warehouse. */
+  static Tables reference;
+
+  record Tables(List<Row> members, List<Row> communities) {
+    static Tables of(Warehouse.PublishedRun run) {
+      return new Tables(run.memberSegments().orderBy("member_id").collectAsList(),
+          run.communities().orderBy("community_id").collectAsList());
+    }
+  }
+
+  @BeforeAll
+  static void referenceRun() throws IOException {
+    spark = TestSpark.session();
+    s3 = S3MockServer.get();
+    s3.configure(spark.sparkContext().hadoopConfiguration(), "tribes-test-access", "tribes-test-secret");
+    input = dir.resolve("input");
+    Interactions data = new Interactions().clique(2, "a1", "a2", "a3", "a4").clique(2, "b1", "b2", "b3")
+        .clique(3, "c1", "c2", "c3", "c4", "c5").add("a1", "b1", "like", 1).add("c1", "b2", "mention", 1);
+    data.table().write().parquet(input.resolve("interactions").toString());
+    String small = "spark:\n  shuffle-partitions: 2\nlpa:\n  max-iterations: 10\npagerank:\n  max-iterations: 10\n";
+    conf = Files.writeString(dir.resolve("job.yaml"), small);
+    s3conf = Files.writeString(dir.resolve("job-s3.yaml"), small + "s3:\n  endpoint: " + s3.endpoint()
+        + "\n  path-style-access: true\n  region: us-east-1\n");
+    String ref = dir.resolve("reference").toString();
+    assertEquals(0, nightly(ref, D2, conf).exitCode());
+    reference = Tables.of(new Warehouse(spark, ref).run(D2).orElseThrow());
+    assertTrue(reference.members().size() >= 12, reference.members().toString());
+  }
+
+  static CliRun nightly(String warehouse, LocalDate date, Path config) {
+    return CliRun.of("nightly", "--config", config.toString(), "--interactions", input.resolve("interactions").toString(),
+        "--members", "none", "--warehouse", warehouse, "--run-date", date.toString());
+  }
+
+  static CliRun nightlyFailingAt(String point, String warehouse, LocalDate date, Path config) {
+    System.setProperty(FaultPoint.FAIL_AT, point);
+    try {
+      return nightly(warehouse, date, config);
+    } finally {
+      System.clearProperty(FaultPoint.FAIL_AT);
+    }
+  }
+
+  /** Every file under the warehouse, relative to it. */
+  static List<String> files(String warehouse) throws IOException {
+    org.apache.hadoop.fs.Path root = new org.apache.hadoop.fs.Path(warehouse);
+    FileSystem fs = root.getFileSystem(spark.sparkContext().hadoopConfiguration());
+    List<String> out = new ArrayList<>();
+    if (!fs.exists(root)) return out;
+    RemoteIterator<LocatedFileStatus> it = fs.listFiles(root, true);
+    String prefix = fs.makeQualified(root).toString() + "/";
+    while (it.hasNext()) out.add(it.next().getPath().toString().substring(prefix.length()));
+    out.sort(null);
+    return out;
+  }
+
+  /**
+   * What a reader sees after an interrupted run of D2 over a warehouse holding D1: D1 intact and
+   * latest; D2 either not committed or complete (the manifest is the commit point); nothing from
+   * staging in the tables.
+   */
+  static void assertOnlyCommittedRunsVisible(String warehouse, String d1RunId, Tables d1, String point) {
+    Warehouse w = new Warehouse(spark, warehouse);
+    Warehouse.PublishedRun run1 = w.run(D1).orElseThrow(() -> new AssertionError("D1 lost after " + point));
+    assertEquals(d1RunId, run1.manifest().runId(), point);
+    assertEquals(d1, Tables.of(run1), point);
+    Warehouse.PublishedRun latest = w.latest().orElseThrow();
+    assertEquals(D1.toString(), latest.manifest().runDate(), point);
+    if (point.equals("publish:manifest")) {
+      assertEquals(List.of(D1, D2), w.runDates(), point);
+      assertEquals(reference, Tables.of(w.run(D2).orElseThrow()), point);
+    } else {
+      assertEquals(List.of(D1), w.runDates(), point);
+      assertTrue(w.run(D2).isEmpty(), point);
+    }
+    // a raw read of the table root (partition discovery) never picks up staging or trash files
+    long d1Rows = spark.read().parquet(warehouse + "/member_segments").filter("run_date = '" + D1 + "'").count();
+    assertEquals(d1.members().size(), d1Rows, point);
+  }
+
+  /** After a successful run: no staging, trash or orphan partitions left. */
+  static void assertClean(String warehouse, List<LocalDate> dates) throws IOException {
+    List<String> files = files(warehouse);
+    for (String f : files) {
+      assertFalse(f.startsWith("_staging/") && !f.contains(".probe-"), "staging leftover " + f);
+      assertFalse(f.startsWith("_trash/"), "trash leftover " + f);
+      if (f.contains("run_date=")) {
+        String date = f.replaceAll(".*run_date=([0-9-]+)/.*", "$1");
+        assertTrue(dates.contains(LocalDate.parse(date)), "partition without a committed run: " + f);
+      }
+    }
+  }
+
+  void failEveryPointThenRerun(String warehouse, Path config, List<String> points) throws IOException {
+    assertEquals(0, nightly(warehouse, D1, config).exitCode());
+    Warehouse w = new Warehouse(spark, warehouse);
+    Warehouse.PublishedRun run1 = w.run(D1).orElseThrow();
+    Tables d1 = Tables.of(run1);
+    for (String point : points) {
+      CliRun failed = nightlyFailingAt(point, warehouse, D2, config);
+      assertEquals(1, failed.exitCode(), point + ": " + failed.stderr());
+      assertTrue(failed.stderr().contains("injected failure at " + point), failed.stderr());
+      assertOnlyCommittedRunsVisible(warehouse, run1.manifest().runId(), d1, point);
+    }
+    CliRun rerun = nightly(warehouse, D2, config);
+    assertEquals(0, rerun.exitCode(), rerun.stderr());
+    assertEquals(reference, Tables.of(w.run(D2).orElseThrow()));
+    assertEquals(D2.toString(), w.latest().orElseThrow().manifest().runDate());
+    assertEquals(d1, Tables.of(w.run(D1).orElseThrow()));
+    assertClean(warehouse, List.of(D1, D2));
+  }
+
+  @Test
+  void failureAtAnyStageOrPublishPointOnLocalPaths() throws IOException {
+    List<String> points = new ArrayList<>(STAGES);
+    points.addAll(PUBLISH_POINTS);
+    failEveryPointThenRerun(dir.resolve("faults").toString(), conf, points);
+  }
+
+  @Test
+  void failureAtAnyPublishPointOnS3() throws IOException {
+    // the stages before publish do not touch the warehouse; publish is where the store matters
+    failEveryPointThenRerun(s3.uri("faults-" + UUID.randomUUID()), s3conf, PUBLISH_POINTS);
+  }
+
+  @Test
+  void killedJvmWhileWritingLeavesNothingPartialOnS3() throws Exception {
+    String warehouse = s3.uri("killed-" + UUID.randomUUID());
+    assertEquals(0, nightly(warehouse, D1, s3conf).exitCode());
+    Warehouse w = new Warehouse(spark, warehouse);
+    Warehouse.PublishedRun run1 = w.run(D1).orElseThrow();
+    Tables d1 = Tables.of(run1);
+
+    ChildJvm child = ChildJvm.start(dir.resolve("killed.log"),
+        Map.of("AWS_ACCESS_KEY_ID", "tribes-test-access", "AWS_SECRET_ACCESS_KEY", "tribes-test-secret"),
+        List.of("-D" + FaultPoint.HANG_AT + "=publish:staging"),
+        "nightly", "--config", s3conf.toString(), "--interactions", input.resolve("interactions").toString(),
+        "--members", "none", "--warehouse", warehouse, "--run-date", D2.toString());
+    assertTrue(child.awaitOutput("hanging at publish:staging", Duration.ofMinutes(8)), child.output());
+    assertTrue(files(warehouse).stream().anyMatch(f -> f.startsWith("_staging/") && f.endsWith(".parquet")),
+        "the killed run was writing: " + files(warehouse));
+    child.kill();
+
+    assertOnlyCommittedRunsVisible(warehouse, run1.manifest().runId(), d1, "kill during publish:staging");
+    CliRun rerun = nightly(warehouse, D2, s3conf);
+    assertEquals(0, rerun.exitCode(), rerun.stderr());
+    assertEquals(reference, Tables.of(w.run(D2).orElseThrow()));
+    assertClean(warehouse, List.of(D1, D2));
+  }
+
+  @Test
+  void retentionKeepsTheLastNRunsAfterACommit() throws IOException {
+    String warehouse = dir.resolve("retention").toString();
+    for (LocalDate d : List.of(D1, D2, D3)) assertEquals(0, nightly(warehouse, d, conf).exitCode());
+    Warehouse w = new Warehouse(spark, warehouse);
+    assertEquals(List.of(D1, D2, D3), w.runDates());
+    // an orphan partition, as left by a run killed after moving its tables
+    Files.createDirectories(dir.resolve("retention/communities/run_date=2026-10-01"));
+    Files.writeString(dir.resolve("retention/communities/run_date=2026-10-01/part-0.parquet"), "x");
+
+    Path keep2 = Files.writeString(dir.resolve("keep2.yaml"), Files.readString(conf) + "warehouse-retention-runs: 2\n");
+    // a failed run removes nothing
+    assertEquals(1, nightlyFailingAt("publish:moved", warehouse, D3, keep2).exitCode());
+    assertEquals(List.of(D1, D2), w.runDates());
+    assertEquals(D2.toString(), w.latest().orElseThrow().manifest().runDate(), "latest falls back to the newest committed run");
+    assertTrue(Files.isDirectory(dir.resolve("retention/member_segments/run_date=" + D1)));
+
+    assertEquals(0, nightly(warehouse, D3, keep2).exitCode());
+    assertEquals(List.of(D2, D3), w.runDates());
+    assertFalse(Files.exists(dir.resolve("retention/runs/" + D1)));
+    assertFalse(Files.exists(dir.resolve("retention/member_segments/run_date=" + D1)));
+    assertFalse(Files.exists(dir.resolve("retention/communities/run_date=" + D1)));
+    assertFalse(Files.exists(dir.resolve("retention/communities/run_date=2026-10-01")));
+    assertEquals(reference, Tables.of(w.run(D2).orElseThrow()));
+    assertEquals(D3.toString(), w.latest().orElseThrow().manifest().runDate());
+    assertClean(warehouse, List.of(D2, D3));
+  }
+}
