@@ -247,15 +247,22 @@ class PublishFaultTest {
     Warehouse.PublishedRun run1 = w.run(D1).orElseThrow();
     Tables d1 = Tables.of(run1);
 
+    // the child is configured by the s3: section and the AWS provider chain (credentials in its
+    // environment) only; its output (log included) and the stored objects must not show the secret
+    String envSecret = "envSecret" + UUID.randomUUID().toString().replace("-", "");
     ChildJvm child = ChildJvm.start(dir.resolve("killed.log"),
-        Map.of("AWS_ACCESS_KEY_ID", "tribes-test-access", "AWS_SECRET_ACCESS_KEY", "tribes-test-secret"),
+        Map.of("AWS_ACCESS_KEY_ID", "tribes-env-access", "AWS_SECRET_ACCESS_KEY", envSecret),
         List.of("-D" + FaultPoint.HANG_AT + "=publish:staging"),
         "nightly", "--config", s3conf.toString(), "--interactions", input.resolve("interactions").toString(),
         "--members", "none", "--warehouse", warehouse, "--run-date", D2.toString());
-    assertTrue(child.awaitOutput("hanging at publish:staging", Duration.ofMinutes(10)), child.output());
+    assertTrue(child.awaitOutput("hanging at publish:staging", Duration.ofMinutes(25)), child.output());
     assertTrue(files(warehouse).stream().anyMatch(f -> f.startsWith("_staging/") && f.endsWith(".parquet")),
         "the killed run was writing: " + files(warehouse));
     child.kill();
+    assertTrue(child.output().contains("stage shape: done"), "the output holds the job's log: " + child.output());
+    assertFalse(child.output().contains(envSecret), "secret in the job's output");
+    assertEquals(List.of(), ObjectStoreTest.filesContaining(s3.dataDir(), envSecret), "secret in stored objects");
+    assertEquals(List.of(), ObjectStoreTest.filesContaining(dir, envSecret), "secret in local files");
 
     assertOnlyCommittedRunsVisible(warehouse, run1.manifest().runId(), d1, "kill during publish:staging");
     // the rerun, with warehouse-retention-runs: 1, also shows the setting reaches the writer
