@@ -1,11 +1,15 @@
 package io.tribes.jobs;
 
+import static org.apache.spark.sql.functions.lit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tribes.FaultPoint;
+import io.tribes.io.RunManifest;
+import io.tribes.io.SegmentWriter;
 import io.tribes.io.Warehouse;
+import io.tribes.segment.SegmentTables;
 import io.tribes.testing.Interactions;
 import io.tribes.testing.TestSpark;
 import java.io.IOException;
@@ -21,6 +25,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.RemoteIterator;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -46,6 +51,7 @@ class PublishFaultTest {
   static Path s3conf;
   /** The tables of D2 from an uninterrupted run on a fresh warehouse. */
   static Tables reference;
+  static Warehouse.PublishedRun referenceRun;
 
   record Tables(List<Row> members, List<Row> communities) {
     static Tables of(Warehouse.PublishedRun run) {
@@ -63,13 +69,14 @@ class PublishFaultTest {
     Interactions data = new Interactions().clique(2, "a1", "a2", "a3", "a4").clique(2, "b1", "b2", "b3")
         .clique(3, "c1", "c2", "c3", "c4", "c5").add("a1", "b1", "like", 1).add("c1", "b2", "mention", 1);
     data.table().write().parquet(input.resolve("interactions").toString());
-    String small = "spark:\n  shuffle-partitions: 2\nlpa:\n  max-iterations: 10\npagerank:\n  max-iterations: 10\n";
+    String small = "spark:\n  shuffle-partitions: 2\nlpa:\n  max-iterations: 5\npagerank:\n  max-iterations: 5\n";
     conf = Files.writeString(dir.resolve("job.yaml"), small);
     s3conf = Files.writeString(dir.resolve("job-s3.yaml"), small + "s3:\n  endpoint: " + s3.endpoint()
         + "\n  path-style-access: true\n  region: us-east-1\n");
     String ref = dir.resolve("reference").toString();
     assertEquals(0, nightly(ref, D2, conf).exitCode());
-    reference = Tables.of(new Warehouse(spark, ref).run(D2).orElseThrow());
+    referenceRun = new Warehouse(spark, ref).run(D2).orElseThrow();
+    reference = Tables.of(referenceRun);
     assertTrue(reference.members().size() >= 12, reference.members().toString());
   }
 
@@ -137,18 +144,57 @@ class PublishFaultTest {
     }
   }
 
-  void failEveryPointThenRerun(String warehouse, Path config, List<String> points) throws IOException {
-    assertEquals(0, nightly(warehouse, D1, config).exitCode());
+  /**
+   * Publishes the reference tables as the run of {@code date} straight through {@link SegmentWriter}
+   * (no recomputation: the publish protocol is what these tests exercise), optionally failing at a
+   * fault point. Returns the exception, or null when it published.
+   */
+  static RuntimeException publish(String warehouse, LocalDate date, int retention, String failAt) {
+    SegmentTables tables = new SegmentTables(
+        referenceRun.memberSegments().withColumn("run_date", lit(java.sql.Date.valueOf(date))),
+        referenceRun.communities().withColumn("run_date", lit(java.sql.Date.valueOf(date))), 0.5);
+    RunManifest m = referenceRun.manifest();
+    RunManifest draft = new RunManifest(m.formatVersion(), date.toString(), UUID.randomUUID().toString(), m.startedAt(),
+        null, m.inputs(), m.config(), m.stages(), m.graph(), m.lpa(), m.pagerank(), m.communities(), null);
+    if (failAt != null) System.setProperty(FaultPoint.FAIL_AT, failAt);
+    try {
+      new SegmentWriter(new Warehouse(spark, warehouse), retention).publish(tables, draft);
+      return null;
+    } catch (RuntimeException e) {
+      return e;
+    } finally {
+      System.clearProperty(FaultPoint.FAIL_AT);
+    }
+  }
+
+  static Tables withDate(Tables t, LocalDate date) {
+    return new Tables(t.members().stream().map(r -> withDate(r, date)).toList(),
+        t.communities().stream().map(r -> withDate(r, date)).toList());
+  }
+
+  private static Row withDate(Row r, LocalDate date) {
+    Object[] values = new Object[r.size()];
+    for (int i = 0; i < r.size(); i++) values[i] = r.get(i);
+    values[0] = java.sql.Date.valueOf(date); // run_date is the first column of both tables
+    return RowFactory.create(values);
+  }
+
+  @Test
+  void failureInAnyStageLeavesThePublishedRunAndRerunGivesTheSameTables() throws IOException {
+    String warehouse = dir.resolve("stages").toString();
+    assertEquals(null, publish(warehouse, D1, 30, null));
     Warehouse w = new Warehouse(spark, warehouse);
     Warehouse.PublishedRun run1 = w.run(D1).orElseThrow();
     Tables d1 = Tables.of(run1);
-    for (String point : points) {
-      CliRun failed = nightlyFailingAt(point, warehouse, D2, config);
-      assertEquals(1, failed.exitCode(), point + ": " + failed.stderr());
-      assertTrue(failed.stderr().contains("injected failure at " + point), failed.stderr());
-      assertOnlyCommittedRunsVisible(warehouse, run1.manifest().runId(), d1, point);
+    List<String> before = files(warehouse);
+    for (String stage : STAGES) {
+      CliRun failed = nightlyFailingAt(stage, warehouse, D2, conf);
+      assertEquals(1, failed.exitCode(), stage + ": " + failed.stderr());
+      assertTrue(failed.stderr().contains("injected failure at " + stage), failed.stderr());
+      assertOnlyCommittedRunsVisible(warehouse, run1.manifest().runId(), d1, stage);
+      assertEquals(before, files(warehouse), stage + " changed the warehouse");
     }
-    CliRun rerun = nightly(warehouse, D2, config);
+    CliRun rerun = nightly(warehouse, D2, conf);
     assertEquals(0, rerun.exitCode(), rerun.stderr());
     assertEquals(reference, Tables.of(w.run(D2).orElseThrow()));
     assertEquals(D2.toString(), w.latest().orElseThrow().manifest().runDate());
@@ -156,62 +202,95 @@ class PublishFaultTest {
     assertClean(warehouse, List.of(D1, D2));
   }
 
+  void failEveryPublishPointThenRerun(String warehouse) throws IOException {
+    assertEquals(null, publish(warehouse, D1, 30, null));
+    Warehouse w = new Warehouse(spark, warehouse);
+    Warehouse.PublishedRun run1 = w.run(D1).orElseThrow();
+    Tables d1 = Tables.of(run1);
+    assertEquals(withDate(reference, D1), d1);
+    for (String point : PUBLISH_POINTS) {
+      RuntimeException e = publish(warehouse, D2, 30, point);
+      assertTrue(e != null && e.getMessage().contains("injected failure at " + point), point + ": " + e);
+      assertOnlyCommittedRunsVisible(warehouse, run1.manifest().runId(), d1, point);
+    }
+    assertEquals(null, publish(warehouse, D2, 30, null));
+    assertEquals(reference, Tables.of(w.run(D2).orElseThrow()));
+    assertEquals(D2.toString(), w.latest().orElseThrow().manifest().runDate());
+    assertEquals(d1, Tables.of(w.run(D1).orElseThrow()));
+    assertClean(warehouse, List.of(D1, D2));
+
+    // a rerun of the published date D2 interrupted after withdrawing it: D2 is not a run until rerun,
+    // latest() falls back to D1, and the rerun restores D2
+    assertTrue(publish(warehouse, D2, 30, "publish:moved") != null);
+    assertEquals(List.of(D1), w.runDates());
+    assertEquals(D1.toString(), w.latest().orElseThrow().manifest().runDate());
+    assertEquals(null, publish(warehouse, D2, 30, null));
+    assertEquals(reference, Tables.of(w.latest().orElseThrow()));
+    assertClean(warehouse, List.of(D1, D2));
+  }
+
   @Test
-  void failureAtAnyStageOrPublishPointOnLocalPaths() throws IOException {
-    List<String> points = new ArrayList<>(STAGES);
-    points.addAll(PUBLISH_POINTS);
-    failEveryPointThenRerun(dir.resolve("faults").toString(), conf, points);
+  void failureAtAnyPublishPointOnLocalPaths() throws IOException {
+    failEveryPublishPointThenRerun(dir.resolve("faults").toString());
   }
 
   @Test
   void failureAtAnyPublishPointOnS3() throws IOException {
-    // the stages before publish do not touch the warehouse; publish is where the store matters
-    failEveryPointThenRerun(s3.uri("faults-" + UUID.randomUUID()), s3conf, PUBLISH_POINTS);
+    failEveryPublishPointThenRerun(s3.uri("faults-" + UUID.randomUUID()));
   }
 
   @Test
   void killedJvmWhileWritingLeavesNothingPartialOnS3() throws Exception {
     String warehouse = s3.uri("killed-" + UUID.randomUUID());
-    assertEquals(0, nightly(warehouse, D1, s3conf).exitCode());
+    assertEquals(null, publish(warehouse, D1, 30, null));
     Warehouse w = new Warehouse(spark, warehouse);
     Warehouse.PublishedRun run1 = w.run(D1).orElseThrow();
     Tables d1 = Tables.of(run1);
 
+    // the child is configured by the s3: section and the AWS provider chain (credentials in its
+    // environment) only; its output (log included) and the stored objects must not show the secret
+    String envSecret = "envSecret" + UUID.randomUUID().toString().replace("-", "");
     ChildJvm child = ChildJvm.start(dir.resolve("killed.log"),
-        Map.of("AWS_ACCESS_KEY_ID", "tribes-test-access", "AWS_SECRET_ACCESS_KEY", "tribes-test-secret"),
+        Map.of("AWS_ACCESS_KEY_ID", "tribes-env-access", "AWS_SECRET_ACCESS_KEY", envSecret),
         List.of("-D" + FaultPoint.HANG_AT + "=publish:staging"),
         "nightly", "--config", s3conf.toString(), "--interactions", input.resolve("interactions").toString(),
         "--members", "none", "--warehouse", warehouse, "--run-date", D2.toString());
-    assertTrue(child.awaitOutput("hanging at publish:staging", Duration.ofMinutes(8)), child.output());
+    assertTrue(child.awaitOutput("hanging at publish:staging", Duration.ofMinutes(25)), child.output());
     assertTrue(files(warehouse).stream().anyMatch(f -> f.startsWith("_staging/") && f.endsWith(".parquet")),
         "the killed run was writing: " + files(warehouse));
     child.kill();
+    assertTrue(child.output().contains("stage shape: done"), "the output holds the job's log: " + child.output());
+    assertFalse(child.output().contains(envSecret), "secret in the job's output");
+    assertEquals(List.of(), ObjectStoreTest.filesContaining(s3.dataDir(), envSecret), "secret in stored objects");
+    assertEquals(List.of(), ObjectStoreTest.filesContaining(dir, envSecret), "secret in local files");
 
     assertOnlyCommittedRunsVisible(warehouse, run1.manifest().runId(), d1, "kill during publish:staging");
-    CliRun rerun = nightly(warehouse, D2, s3conf);
+    // the rerun, with warehouse-retention-runs: 1, also shows the setting reaches the writer
+    Path keep1 = Files.writeString(dir.resolve("keep1-s3.yaml"), Files.readString(s3conf) + "warehouse-retention-runs: 1\n");
+    CliRun rerun = nightly(warehouse, D2, keep1);
     assertEquals(0, rerun.exitCode(), rerun.stderr());
     assertEquals(reference, Tables.of(w.run(D2).orElseThrow()));
-    assertClean(warehouse, List.of(D1, D2));
+    assertEquals(List.of(D2), w.runDates());
+    assertClean(warehouse, List.of(D2));
   }
 
   @Test
   void retentionKeepsTheLastNRunsAfterACommit() throws IOException {
     String warehouse = dir.resolve("retention").toString();
-    for (LocalDate d : List.of(D1, D2, D3)) assertEquals(0, nightly(warehouse, d, conf).exitCode());
+    for (LocalDate d : List.of(D1, D2, D3)) assertEquals(null, publish(warehouse, d, 30, null));
     Warehouse w = new Warehouse(spark, warehouse);
     assertEquals(List.of(D1, D2, D3), w.runDates());
     // an orphan partition, as left by a run killed after moving its tables
     Files.createDirectories(dir.resolve("retention/communities/run_date=2026-10-01"));
     Files.writeString(dir.resolve("retention/communities/run_date=2026-10-01/part-0.parquet"), "x");
 
-    Path keep2 = Files.writeString(dir.resolve("keep2.yaml"), Files.readString(conf) + "warehouse-retention-runs: 2\n");
-    // a failed run removes nothing
-    assertEquals(1, nightlyFailingAt("publish:moved", warehouse, D3, keep2).exitCode());
+    // a failed run removes nothing (its rerun of D3 withdrew D3; latest() falls back to D2)
+    assertTrue(publish(warehouse, D3, 2, "publish:moved") != null);
     assertEquals(List.of(D1, D2), w.runDates());
-    assertEquals(D2.toString(), w.latest().orElseThrow().manifest().runDate(), "latest falls back to the newest committed run");
+    assertEquals(D2.toString(), w.latest().orElseThrow().manifest().runDate());
     assertTrue(Files.isDirectory(dir.resolve("retention/member_segments/run_date=" + D1)));
 
-    assertEquals(0, nightly(warehouse, D3, keep2).exitCode());
+    assertEquals(null, publish(warehouse, D3, 2, null));
     assertEquals(List.of(D2, D3), w.runDates());
     assertFalse(Files.exists(dir.resolve("retention/runs/" + D1)));
     assertFalse(Files.exists(dir.resolve("retention/member_segments/run_date=" + D1)));
@@ -220,5 +299,9 @@ class PublishFaultTest {
     assertEquals(reference, Tables.of(w.run(D2).orElseThrow()));
     assertEquals(D3.toString(), w.latest().orElseThrow().manifest().runDate());
     assertClean(warehouse, List.of(D2, D3));
+
+    // rerunning an older date keeps _latest on the newest run
+    assertEquals(null, publish(warehouse, D2, 2, null));
+    assertEquals(D3.toString(), w.latest().orElseThrow().manifest().runDate());
   }
 }

@@ -81,8 +81,11 @@ public final class SegmentWriter {
       RunManifest manifest = draft.withOutputs(outputs, Instant.now().toString());
       warehouse.writeAtomically(manifestPath, Warehouse.toJson(manifest));
       FaultPoint.reached("publish:manifest");
-      warehouse.writeAtomically(new Path(warehouse.root(), Warehouse.LATEST),
-          Warehouse.toJson(Warehouse.pointer(latestAfter(date), manifest.runId())));
+      if (latestAfter(date).equals(date)) {
+        // otherwise _latest already names a later committed run (with its own run id) and stays
+        warehouse.writeAtomically(new Path(warehouse.root(), Warehouse.LATEST),
+            Warehouse.toJson(Warehouse.pointer(date, manifest.runId())));
+      }
       fs.delete(trash, true);
       fs.delete(staging, true);
       LOG.info("published run {} to {}", date, warehouse.root());
