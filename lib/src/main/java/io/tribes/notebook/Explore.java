@@ -165,9 +165,10 @@ public final class Explore {
   }
 
   /**
-   * A community's external links, per other community: community_id (null = members outside any
-   * community or outside the graph), weight, interactions, partners (distinct outside members),
-   * members (distinct inside members with such a link), size (of the other community).
+   * A community's external links to other members of the run's graph, per other community:
+   * community_id (null = unassigned members), weight, interactions, partners (distinct outside members),
+   * members (distinct inside members with such a link), size (of the other community). Accounts
+   * outside the graph (opted out, brands, bots, hubs) are not counted.
    */
   public String neighbours(String date, String communityId) {
     RunManifest m = manifestOf(date);
@@ -177,7 +178,7 @@ public final class Explore {
     Dataset<Row> out = w.join(inside, col("src").equalTo(col("inside"))).select(col("inside"), col("dst").as("other"), col("w"))
         .union(w.join(inside, col("dst").equalTo(col("inside"))).select(col("inside"), col("src").as("other"), col("w")));
     Dataset<Row> other = out.join(inside.withColumnRenamed("inside", "other"), "other", "left_anti")
-        .join(seg.withColumnRenamed("member_id", "other"), "other", "left");
+        .join(seg.withColumnRenamed("member_id", "other"), "other");
     Dataset<Row> sizes = communitiesOf(date).select("community_id", "size");
     return json(other.groupBy("community_id")
         .agg(sum("w").as("weight"), count(lit(1)).as("interactions"), countDistinct("other").as("partners"),
