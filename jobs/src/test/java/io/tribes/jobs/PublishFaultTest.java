@@ -152,10 +152,11 @@ class PublishFaultTest {
   static RuntimeException publish(String warehouse, LocalDate date, int retention, String failAt) {
     SegmentTables tables = new SegmentTables(
         referenceRun.memberSegments().withColumn("run_date", lit(java.sql.Date.valueOf(date))),
-        referenceRun.communities().withColumn("run_date", lit(java.sql.Date.valueOf(date))), 0.5);
+        referenceRun.communities().withColumn("run_date", lit(java.sql.Date.valueOf(date))),
+        referenceRun.communityEvents().withColumn("run_date", lit(java.sql.Date.valueOf(date))), 0.5, 0.5);
     RunManifest m = referenceRun.manifest();
     RunManifest draft = new RunManifest(m.formatVersion(), date.toString(), UUID.randomUUID().toString(), m.startedAt(),
-        null, m.inputs(), m.config(), m.stages(), m.graph(), m.lpa(), m.pagerank(), m.communities(), null);
+        null, m.inputs(), m.config(), m.stages(), m.graph(), m.lpa(), m.pagerank(), m.communities(), m.lifecycle(), null);
     if (failAt != null) System.setProperty(FaultPoint.FAIL_AT, failAt);
     try {
       new SegmentWriter(new Warehouse(spark, warehouse), retention).publish(tables, draft);

@@ -90,7 +90,18 @@ public final class Warehouse {
   }
 
   private Dataset<Row> table(String name, LocalDate date) {
-    return spark.read().parquet(partition(name, date).toString());
+    Path p = partition(name, date);
+    if (name.equals(COMMUNITY_EVENTS)) {
+      try {
+        if (!fs().exists(p)) {
+          // runs published before community_events existed: no events, same schema
+          return spark.createDataFrame(List.of(), io.tribes.segment.CommunityMatcher.EVENTS);
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return spark.read().parquet(p.toString());
   }
 
   /** Dates of all committed runs, oldest first. */

@@ -117,8 +117,8 @@ class ExploreTest {
         + "\"min-tie-strength\":2.0},\"community\":{\"min-size\":3,\"max-size\":30}}");
     RunManifest m = new RunManifest(1, date, "run-" + date, null, null,
         Map.of("interactions", new RunManifest.InputStats(interactions, 11, Map.of())), config, List.of(), Map.of(),
-        Map.of(), Map.of(), new RunManifest.CommunityStats(communities.size(), 0, unassigned.size(), Map.of(), 0.5),
-        Map.of());
+        Map.of(), Map.of(), new RunManifest.CommunityStats(communities.size(), 0, unassigned.size(), 0, Map.of(),
+        Map.of(), 0.5, 0.0), Map.of(), Map.of());
     Path manifest = dir.resolve("wh/runs/" + date + "/manifest.json");
     Files.createDirectories(manifest.getParent());
     Files.write(manifest, JSON.writeValueAsBytes(m));
