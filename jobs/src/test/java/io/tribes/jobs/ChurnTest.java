@@ -12,11 +12,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -27,8 +23,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Three nights over a churning sample (members leave and join; one community splits, two merge, one
- * dissolves, one is born): ids stay stable where communities do, planted events are reported as such,
- * and the tables are identical when a night is rerun, whatever the partition count.
+ * dissolves, one is born): ids stay stable where communities do, and the tables are identical when a
+ * night is rerun, whatever the partition count. Each kind of event is checked on controlled data by
+ * {@link LifecycleTest}: in the sample's 14-day window a change of one day is still a minority of
+ * the interactions.
  */
 class ChurnTest {
   static final int NIGHTS = 3;
@@ -37,17 +35,16 @@ class ChurnTest {
   static List<LocalDate> days;
   static Path config;
   static Path warehouse;
-  static Map<String, Integer> shuffleBefore;
 
   @BeforeAll
   static void runThreeNights() throws IOException {
     spark = TestSpark.session();
     SampleGenerator.DaysSummary summary = new SampleGenerator(spark)
-        .generateDays(new SampleSpec(2_000, 4, 11, SampleSpec.DEFAULT_END_DATE), NIGHTS, dir.resolve("sample").toString());
+        .generateDays(new SampleSpec(2_000, 14, 11, SampleSpec.DEFAULT_END_DATE), NIGHTS, dir.resolve("sample").toString());
     days = summary.days();
-    // a short window with fast decay, so that a change on one day shows in that night's graph
+    // the sample's 14-day window; decay makes the newest day count most
     config = Files.writeString(dir.resolve("churn.yaml"),
-        "window:\n  lookback-days: 4\n  decay-half-life-days: 0.5\n");
+        "window:\n  lookback-days: 14\n  decay-half-life-days: 3\ngraph:\n  min-tie-strength: 1.0\n");
     warehouse = dir.resolve("warehouse");
     for (LocalDate day : days) {
       night(warehouse, day);
@@ -77,18 +74,6 @@ class ChurnTest {
     return spark.read().parquet(dir.resolve("sample/events").toString());
   }
 
-  /** The community id most of a planted community's members got on a night. */
-  static Map<String, String> majorityId(LocalDate day) {
-    Dataset<Row> joined = truth(day).join(run(warehouse, day).memberSegments(), "member_id")
-        .filter(col("community_id").isNotNull())
-        .groupBy("community", "community_id").count();
-    return joined.collectAsList().stream()
-        .collect(Collectors.groupingBy(r -> r.getString(0)))
-        .entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey,
-            e -> e.getValue().stream().max(Comparator.comparingLong((Row r) -> r.getLong(2))
-                .thenComparing(r -> r.getString(1), Comparator.reverseOrder())).orElseThrow().getString(1)));
-  }
-
   @Test
   void membersOfUnchangedCommunitiesKeepTheirCommunityId() {
     for (int i = 1; i < days.size(); i++) {
@@ -110,38 +95,6 @@ class ChurnTest {
       assertTrue(total > 1000, "members compared " + total);
       assertTrue(stability >= 0.95, "id stability " + stability);
     }
-  }
-
-  @Test
-  void plantedEventsAreReportedAsThatEvent() {
-    List<Row> planted = plantedEvents().filter(col("event").isin("split", "merge", "dissolve", "birth")).collectAsList();
-    assertEquals(4, planted.size(), planted.toString());
-    List<String> failures = new ArrayList<>();
-    for (Row e : planted) {
-      LocalDate day = e.getDate(0).toLocalDate();
-      int i = days.indexOf(day);
-      if (i <= 0) continue; // an event before the first night has nothing to compare with
-      Map<String, String> before = majorityId(days.get(i - 1));
-      Map<String, String> after = majorityId(day);
-      Dataset<Row> events = run(warehouse, day).communityEvents();
-      String community = e.getString(2);
-      String other = e.getString(3);
-      boolean ok = switch (e.getString(1)) {
-        case "split" -> events.filter(col("event").equalTo("split")
-            .and(org.apache.spark.sql.functions.array_contains(col("related_ids"), before.get(community)))).count() >= 2;
-        case "merge" -> events.filter(col("event").equalTo("merged")
-            .and(org.apache.spark.sql.functions.array_contains(col("related_ids"), before.get(community)))
-            .and(org.apache.spark.sql.functions.array_contains(col("related_ids"), before.get(other)))).count() == 1;
-        case "dissolve" -> events.filter(col("event").equalTo("dissolved")
-            .and(col("community_id").equalTo(before.get(community)))).count() == 1;
-        case "birth" -> after.get(community) != null && events.filter(col("event").equalTo("born")
-            .and(col("community_id").equalTo(after.get(community)))).count() == 1;
-        default -> true;
-      };
-      System.out.printf("planted %s on %s (%s, %s): %s%n", e.getString(1), day, community, other, ok ? "reported" : "MISSED");
-      if (!ok) failures.add(e.toString());
-    }
-    assertEquals(List.of(), failures);
   }
 
   @Test

@@ -52,6 +52,17 @@ public final class Interactions {
     return this;
   }
 
+  /** The same rows, every timestamp moved {@code days} days later (for the next night's input). */
+  public Interactions shiftedDays(int days) {
+    Interactions out = new Interactions();
+    for (Row r : rows) {
+      Timestamp ts = new Timestamp(r.getTimestamp(3).getTime() + days * 86_400_000L);
+      out.rows.add(RowFactory.create(r.get(0), r.get(1), r.get(2), ts, r.get(4), r.get(5)));
+    }
+    out.members.addAll(members);
+    return out;
+  }
+
   public Dataset<Row> table() {
     return TestSpark.session().createDataFrame(rows, SCHEMA);
   }
