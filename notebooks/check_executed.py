@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Checks executed notebooks: no cell errored, and every cell tagged "plot" produced an image/png.
 Writes each PNG next to the notebook as <notebook>-<cell>-<n>.png (CI artifacts).
-Usage: check_executed.py EXECUTED.ipynb...  (exit 1 on any failure)"""
+Usage: check_executed.py EXECUTED.ipynb...  (exit 1 on any failure)
+       check_executed.py --cleared NOTEBOOK.ipynb...  (the committed notebooks have no outputs)"""
 import base64
 import json
 import os
@@ -35,7 +36,23 @@ def check(path):
     return problems, pngs
 
 
+def cleared(paths):
+    dirty = []
+    for p in paths:
+        with open(p) as f:
+            nb = json.load(f)
+        if any(c.get("outputs") or c.get("execution_count") is not None
+               for c in nb["cells"] if c["cell_type"] == "code"):
+            dirty.append(p)
+    for p in dirty:
+        print(f"{p}: has outputs; clear them before committing: "
+              "/usr/bin/python3 -m nbconvert --clear-output --inplace " + p)
+    return 1 if dirty else 0
+
+
 def main(paths):
+    if paths[:1] == ["--cleared"]:
+        return cleared(paths[1:])
     failed = False
     for p in paths:
         problems, pngs = check(p)

@@ -23,7 +23,15 @@ nb_install_packages() {
 
 # Builds the project when needed (bin/tribes does: lib jar, job jar, .tribes/classpath.txt).
 nb_build() {
-  "$1/bin/tribes" --help >/dev/null
+  local log
+  log=$(mktemp)
+  if ! "$1/bin/tribes" --help >"$log" 2>&1; then
+    cat "$log" >&2
+    rm -f "$log"
+    return 1
+  fi
+  grep -v '^usage:\|^  ' "$log" >&2 || true
+  rm -f "$log"
 }
 
 # The "tribes" kernel spec, under .tribes/jupyter (put on JUPYTER_PATH).

@@ -58,6 +58,9 @@ public final class Explore {
 
   private final SparkSession spark;
   private final Warehouse warehouse;
+  // a notebook asks many questions of the same few runs: their (small) tables are read and cached once
+  private final Map<String, Warehouse.PublishedRun> runs = new HashMap<>();
+  private final Map<String, Dataset<Row>> interactions = new HashMap<>();
 
   public Explore(SparkSession spark, String warehouse) {
     this.spark = spark;
@@ -142,7 +145,7 @@ public final class Explore {
   public String edges(String date, String communityId) {
     RunManifest m = manifestOf(date);
     Dataset<Row> ids = segmentsOf(date).filter(col("community_id").equalTo(communityId)).select("member_id");
-    Dataset<Row> in = weighted(date, m)
+    Dataset<Row> in = touching(date, communityId)
         .join(ids.withColumnRenamed("member_id", "src"), "src")
         .join(ids.withColumnRenamed("member_id", "dst"), "dst");
     double minTie = m.config().path("graph").path("min-tie-strength").asDouble(0);
@@ -154,9 +157,8 @@ public final class Explore {
 
   /** Topics of a community's internal interactions: topic, interactions (most frequent first). */
   public String topics(String date, String communityId) {
-    RunManifest m = manifestOf(date);
     Dataset<Row> ids = segmentsOf(date).filter(col("community_id").equalTo(communityId)).select("member_id");
-    return json(weighted(date, m)
+    return json(touching(date, communityId)
         .join(ids.withColumnRenamed("member_id", "src"), "src")
         .join(ids.withColumnRenamed("member_id", "dst"), "dst")
         .filter(col("topic").isNotNull())
@@ -171,10 +173,9 @@ public final class Explore {
    * outside the graph (opted out, brands, bots, hubs) are not counted.
    */
   public String neighbours(String date, String communityId) {
-    RunManifest m = manifestOf(date);
     Dataset<Row> seg = segmentsOf(date).select("member_id", "community_id");
     Dataset<Row> inside = seg.filter(col("community_id").equalTo(communityId)).select(col("member_id").as("inside"));
-    Dataset<Row> w = weighted(date, m);
+    Dataset<Row> w = touching(date, communityId);
     Dataset<Row> out = w.join(inside, col("src").equalTo(col("inside"))).select(col("inside"), col("dst").as("other"), col("w"))
         .union(w.join(inside, col("dst").equalTo(col("inside"))).select(col("inside"), col("src").as("other"), col("w")));
     Dataset<Row> other = out.join(inside.withColumnRenamed("inside", "other"), "other", "left_anti")
@@ -393,13 +394,26 @@ public final class Explore {
   }
 
   private RunManifest manifestOf(String date) {
-    return warehouse.manifest(LocalDate.parse(date))
-        .orElseThrow(() -> new IllegalArgumentException("no committed run " + date + " in " + warehouse.root()));
+    return runOf(date).manifest();
   }
 
   private Warehouse.PublishedRun runOf(String date) {
-    return warehouse.run(LocalDate.parse(date))
-        .orElseThrow(() -> new IllegalArgumentException("no committed run " + date + " in " + warehouse.root()));
+    return runs.computeIfAbsent(date, d -> {
+      Warehouse.PublishedRun r = warehouse.run(LocalDate.parse(d))
+          .orElseThrow(() -> new IllegalArgumentException("no committed run " + d + " in " + warehouse.root()));
+      return new Warehouse.PublishedRun(r.manifest(), r.memberSegments().cache(), r.communities().cache());
+    });
+  }
+
+  /** Forgets the cached tables (after new runs were published to the warehouse). */
+  public void refresh() {
+    runs.values().forEach(r -> {
+      r.memberSegments().unpersist();
+      r.communities().unpersist();
+    });
+    runs.clear();
+    interactions.values().forEach(Dataset::unpersist);
+    interactions.clear();
   }
 
   private Dataset<Row> segmentsOf(String date) {
@@ -440,6 +454,20 @@ public final class Explore {
    * inside the run's window, a known type, no self-loop or invalid row. Opted-out members never reach
    * the segment tables, so joining with them drops their rows.
    */
+  /**
+   * The run's weighted interactions with at least one end in the community (src, dst, w, topic):
+   * one scan of the input per community, cached (small) for edges, topics and neighbours.
+   */
+  private Dataset<Row> touching(String date, String communityId) {
+    return interactions.computeIfAbsent(date + "|" + communityId, k -> {
+      Dataset<Row> ids = segmentsOf(date).filter(col("community_id").equalTo(communityId)).select("member_id");
+      List<String> members = new ArrayList<>();
+      for (Row r : ids.collectAsList()) members.add(r.getString(0));
+      Object[] in = members.toArray();
+      return weighted(date, manifestOf(date)).filter(col("src").isin(in).or(col("dst").isin(in))).cache();
+    });
+  }
+
   private Dataset<Row> weighted(String date, RunManifest m) {
     RunManifest.InputStats src = m.inputs() == null ? null : m.inputs().get("interactions");
     if (src == null || src.path() == null) {
