@@ -24,7 +24,8 @@ public final class Tribes {
       "  nightly         --config FILE [--run-date YYYY-MM-DD] [--input DIR] [--interactions PATH] [--members PATH|none] [--warehouse PATH]",
       "  demo            [--members N] [--sample DIR] [--warehouse DIR]   generate the sample if absent, run nightly, print a summary",
       "  generate-sample --members N --days D --seed S --out DIR [--end-date YYYY-MM-DD] [--consecutive-days K]",
-      "  graphalytics    --algorithm cdlp|pr --graph DIR/NAME --output FILE");
+      "  graphalytics    --algorithm cdlp|pr --graph DIR/NAME --output FILE",
+      "  bench           --vertices V --edges E --seed S [--partitions P]");
 
   private Tribes() {}
 
@@ -65,6 +66,8 @@ public final class Tribes {
         return GenerateSampleCommand.run(defaultSession(command), rest);
       case "graphalytics":
         return GraphalyticsCommand.run(defaultSession(command), rest);
+      case "bench":
+        return BenchCommand.run(defaultSession(command), rest);
       default:
         throw new TribesException("unknown command '" + command + "'\n" + USAGE);
     }
