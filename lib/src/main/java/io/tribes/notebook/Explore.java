@@ -401,7 +401,8 @@ public final class Explore {
     return runs.computeIfAbsent(date, d -> {
       Warehouse.PublishedRun r = warehouse.run(LocalDate.parse(d))
           .orElseThrow(() -> new IllegalArgumentException("no committed run " + d + " in " + warehouse.root()));
-      return new Warehouse.PublishedRun(r.manifest(), r.memberSegments().cache(), r.communities().cache());
+      return new Warehouse.PublishedRun(r.manifest(), r.memberSegments().cache(), r.communities().cache(),
+          r.communityEvents());
     });
   }
 
