@@ -107,7 +107,7 @@ class BadInputTest {
 
   @Test
   void wrongColumnType() {
-    Path p = writeInteractions("ts_string", goodTable().withColumn("ts", goodTable().col("ts").cast("string")));
+    Path p = writeInteractions("ts_string", goodTable().withColumn("ts", org.apache.spark.sql.functions.col("ts").cast("string")));
     check(new String[] {"--interactions", p.toString(), "--members", "none"}, "column 'ts' has type STRING, expected TIMESTAMP");
   }
 
