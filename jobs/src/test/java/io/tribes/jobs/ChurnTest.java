@@ -123,17 +123,16 @@ class ChurnTest {
   }
 
   /**
-   * A row as text, PageRank scores to 9 significant digits: ids, communities, roles and ranks must be
-   * identical, but PageRank sums doubles in partition order, so its last bits (about 1e-15) may differ
-   * with the partition count (see the note in README, "Determinism").
+   * A row as text, doubles to 9 significant digits: ids, communities, roles, ranks and counts must be
+   * identical, but PageRank and weight sums add doubles in partition order, so their last bits (about
+   * 1e-15 relative) may differ with the partition count (see README, "Determinism").
    */
   private static String canonical(Row r) {
     StringBuilder sb = new StringBuilder();
     for (int i = 0; i < r.length(); i++) {
       String name = r.schema().fields()[i].name();
       Object v = r.get(i);
-      boolean score = name.equals("community_score") || name.equals("influence");
-      sb.append(name).append('=').append(score && v != null ? String.format(java.util.Locale.ROOT, "%.9g", (Double) v) : v)
+      sb.append(name).append('=').append(v instanceof Double d ? String.format(java.util.Locale.ROOT, "%.9g", d) : v)
           .append(';');
     }
     return sb.toString();
