@@ -7,12 +7,15 @@ import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.udf;
 import static org.apache.spark.sql.functions.when;
 
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.api.java.UDF0;
+import org.apache.spark.sql.types.DataTypes;
 
 /**
  * PageRank power iteration shared by {@link PageRank} and {@link CommunityPageRank} (package-private).
@@ -131,9 +134,13 @@ final class RankEngine {
   /** One power iteration: columns id, grp, rank, old, sink. */
   private Dataset<Row> step(Dataset<Row> adj, Dataset<Row> state, boolean bc, double factor) {
     // Fresh names for the sender side: adjacency and state share lineage, so Dataset-bound columns would be
-    // ambiguous after the join.
-    Dataset<Row> ranks = state.select(col("id").as("s_id"), col("grp").as("s_grp"), col("rank").as("s_rank"),
-        col("sink").as("s_sink"), (grouped ? col("k") : lit(factor)).as("s_k"));
+    // ambiguous after the join. The ungrouped factor changes every iteration: passed as a literal it would be
+    // compiled into the generated code, and every iteration would pay for a new compilation.
+    Dataset<Row> ranks = grouped
+        ? state.select(col("id").as("s_id"), col("grp").as("s_grp"), col("rank").as("s_rank"),
+            col("sink").as("s_sink"), col("k").as("s_k"))
+        : state.select(col("id").as("s_id"), col("rank").as("s_rank"), col("sink").as("s_sink"),
+            constant(factor).as("s_k"));
     Dataset<Row> sent = bc ? broadcast(ranks) : ranks;
     Column isSelf = col("src").equalTo(col("dst"));
     Column contribution = lit(d).multiply(col("s_rank")).multiply(col("wn")).plus(col("p").multiply(col("s_k")));
@@ -142,7 +149,12 @@ final class RankEngine {
         .agg(sum(contribution).as("rank"),
             max(when(isSelf, col("s_rank"))).as("old"),
             max(when(isSelf, col("s_sink"))).as("sink"),
-            max(when(isSelf, col("s_grp"))).as("grp"))
+            grouped ? max(when(isSelf, col("s_grp"))).as("grp") : lit(0L).as("grp"))
         .select(col("dst").as("id"), col("grp"), col("rank"), col("old"), col("sink"));
+  }
+
+  /** A DOUBLE constant that is not compiled into generated code (a UDF returning it). */
+  private static Column constant(double value) {
+    return udf((UDF0<Double>) () -> value, DataTypes.DoubleType).asNondeterministic().apply();
   }
 }
