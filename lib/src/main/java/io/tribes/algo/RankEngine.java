@@ -122,11 +122,11 @@ final class RankEngine {
     double residual = Double.NaN;
     while (iteration < maxIterations) {
       iteration++;
-      Dataset<Row> stepped = step(adj, state, bc, lo, hi);
       if (tolerance == 0 && iteration < maxIterations && !lineage.checkpointAt(iteration)) {
-        state = stepped; // no residual needed: chain lazily up to the next checkpoint
+        state = step(adj, state, bc, lo, hi, false); // no residual needed: chain lazily up to the next checkpoint
         continue;
       }
+      Dataset<Row> stepped = step(adj, state, bc, lo, hi, true);
       Dataset<Row> next = lineage.hold(stepped, iteration);
       residual = residual(next.filter(not(isVirtual)), vg);
       state = lineage.advance(materialised, next, iteration);
@@ -167,21 +167,22 @@ final class RankEngine {
   }
 
   /**
-   * One power iteration: columns id, rank, old (virtual vertices included; their rank is the next factor K).
+   * One power iteration: columns id, rank and, when {@code withOld}, the previous rank old (virtual vertices
+   * included; their rank is the next factor K).
    */
-  private Dataset<Row> step(Dataset<Row> adj, Dataset<Row> state, boolean bc, long lo, long hi) {
+  private Dataset<Row> step(Dataset<Row> adj, Dataset<Row> state, boolean bc, long lo, long hi, boolean withOld) {
     // Fresh names for the sender side: adjacency and state share lineage, so Dataset-bound columns would be
     // ambiguous after the join.
     Dataset<Row> ranks = state.select(col("id").as("s_id"), col("rank").as("s_rank"));
     Dataset<Row> sent = bc ? broadcast(ranks) : ranks;
-    Column isSelf = col("src").equalTo(col("dst"));
-    return adj.join(sent, col("src").equalTo(col("s_id")))
-        .groupBy(col("dst"))
-        .agg(sum(lit(d).multiply(col("s_rank")).multiply(col("wn"))).as("sum"),
-            max(when(isSelf, col("s_rank"))).as("old"))
-        .select(col("dst").as("id"),
-            when(col("dst").between(lo, hi), lit(1 - d).plus(lit(d).multiply(col("sum")))).otherwise(col("sum"))
-                .as("rank"),
-            col("old"));
+    Column sum = sum(lit(d).multiply(col("s_rank")).multiply(col("wn"))).as("sum");
+    Column rank = when(col("dst").between(lo, hi), lit(1 - d).plus(lit(d).multiply(col("sum"))))
+        .otherwise(col("sum")).as("rank");
+    Dataset<Row> joined = adj.join(sent, col("src").equalTo(col("s_id")));
+    if (!withOld) {
+      return joined.groupBy(col("dst")).agg(sum).select(col("dst").as("id"), rank);
+    }
+    Column old = max(when(col("src").equalTo(col("dst")), col("s_rank"))).as("old");
+    return joined.groupBy(col("dst")).agg(sum, old).select(col("dst").as("id"), rank, col("old"));
   }
 }
