@@ -42,7 +42,7 @@ import scala.reflect.ClassTag$;
  * <p>Measures, each as the median of 3 runs after a warm-up, from the cached edge set: Tribes
  * {@link LabelPropagation} (GRAPHALYTICS mode, 10 iterations) vs GraphX {@code lib.LabelPropagation} (10 steps),
  * and Tribes {@link PageRank} (20 iterations, tolerance 0) vs GraphX {@code staticPageRank} (20 iterations).
- * Tribes runs with P shuffle partitions (default 4); GraphX gets its best of {2, 4, 8} edge partitions (the
+ * Tribes runs with P shuffle partitions (default 4) and checkpointInterval 10; GraphX gets its best of {2, 4, 8} edge partitions (the
  * GraphX graph is built inside the timed section, as the Tribes adjacency is). Prints times, ratios, the peak
  * heap used while each algorithm ran (sampled every 20 ms), the NMI of both label propagations against the
  * planted partition and finally {@code lpa_speedup_vs_graphx=} and {@code pagerank_speedup_vs_graphx=}.
@@ -51,7 +51,7 @@ import scala.reflect.ClassTag$;
  */
 public final class BenchCommand {
   static final int COMMUNITY = 20;
-  static final String USAGE = "usage: bench --vertices V --edges E --seed S [--partitions P]";
+  static final String USAGE = "usage: bench --vertices V --edges E --seed S [--partitions P] [--algorithms lpa,pr]";
   private static final int[] GRAPHX_PARTITIONS = {2, 4, 8};
   private static final int RUNS = 3;
 
@@ -73,17 +73,22 @@ public final class BenchCommand {
     long edges;
     long seed;
     int partitions;
+    List<String> algorithms;
     try {
       Map<String, String> o = parse(args);
       vertices = positive(o, "vertices", null);
       edges = positive(o, "edges", null);
       seed = Long.parseLong(required(o, "seed"));
       partitions = (int) positive(o, "partitions", "4");
+      algorithms = List.of(o.getOrDefault("algorithms", "lpa,pr").split(","));
+      if (algorithms.isEmpty() || !List.of("lpa", "pr").containsAll(algorithms)) {
+        throw new IllegalArgumentException("--algorithms must list lpa and/or pr, got '" + o.get("algorithms") + "'");
+      }
     } catch (IllegalArgumentException e) {
       System.err.println("bench: " + e.getMessage() + " (" + USAGE + ")");
       return 2;
     }
-    new Bench(spark, vertices, edges, seed, partitions, System.out).run();
+    new Bench(spark, vertices, edges, seed, partitions, algorithms, System.out).run();
     return 0;
   }
 
@@ -91,7 +96,7 @@ public final class BenchCommand {
     Map<String, String> m = new LinkedHashMap<>();
     for (int i = 0; i < args.length; i += 2) {
       String name = args[i];
-      if (!List.of("--vertices", "--edges", "--seed", "--partitions").contains(name)) {
+      if (!List.of("--vertices", "--edges", "--seed", "--partitions", "--algorithms").contains(name)) {
         throw new IllegalArgumentException("unknown option '" + name + "'");
       }
       if (i + 1 >= args.length) {
@@ -190,10 +195,14 @@ public final class BenchCommand {
     private final long m;
     private final long seed;
     private final int partitions;
+    private final boolean lpa;
+    private final boolean pr;
     private final PrintStream out;
     private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
 
-    Bench(SparkSession spark, long n, long m, long seed, int partitions, PrintStream out) {
+    Bench(SparkSession spark, long n, long m, long seed, int partitions, List<String> algorithms, PrintStream out) {
+      this.lpa = algorithms.contains("lpa");
+      this.pr = algorithms.contains("pr");
       this.spark = spark;
       this.n = n;
       this.m = m;
@@ -259,9 +268,10 @@ public final class BenchCommand {
         spark.conf().set("spark.sql.shuffle.partitions", Integer.toString(partitions));
         out.printf(Locale.ROOT, "Tribes (spark.sql.shuffle.partitions=%d):%n", partitions);
         Map<Long, Long> tribesLabels = new HashMap<>();
-        Timing tLpa = time("LabelPropagation GRAPHALYTICS x10", true, () -> {
+        Timing tLpa = !lpa ? null : time("LabelPropagation GRAPHALYTICS x10", true, () -> {
+          // GRAPHALYTICS needs no per-iteration result: one checkpoint at the end, 10 iterations in one plan
           LabelPropagation.Result r = new LabelPropagation(v, e).mode(LabelPropagation.Mode.GRAPHALYTICS)
-              .maxIterations(10).run();
+              .maxIterations(10).checkpointInterval(10).run();
           return () -> {
             tribesLabels.clear();
             for (Row row : r.labels().collectAsList()) {
@@ -270,8 +280,9 @@ public final class BenchCommand {
             r.labels().unpersist(false);
           };
         });
-        Timing tPr = time("PageRank x20", true, () -> {
-          PageRank.Result r = new PageRank(v, e).maxIterations(20).tolerance(0).run();
+        Timing tPr = !pr ? null : time("PageRank x20", true, () -> {
+          // tolerance 0 needs no per-iteration residual: 10 iterations per plan
+          PageRank.Result r = new PageRank(v, e).maxIterations(20).tolerance(0).checkpointInterval(10).run();
           return () -> r.ranks().unpersist(false);
         });
 
@@ -289,7 +300,7 @@ public final class BenchCommand {
           tuples.count();
           RDD<Tuple2<Object, Object>> raw = tuples.rdd();
           out.printf(Locale.ROOT, "GraphX (%d edge partitions):%n", p);
-          Timing lpa = time("lib.LabelPropagation x10", first, () -> {
+          Timing gxLpa = !lpa ? null : time("lib.LabelPropagation x10", first, () -> {
             Graph<Object, Object> graph = Graph.fromEdgeTuples(raw, 1, Option.<PartitionStrategy>empty(),
                 StorageLevel.MEMORY_ONLY(), StorageLevel.MEMORY_ONLY(), intTag);
             Graph<Object, Object> r = org.apache.spark.graphx.lib.LabelPropagation.run(graph, 10, intTag);
@@ -303,7 +314,7 @@ public final class BenchCommand {
               graph.unpersist(false);
             };
           });
-          Timing pr = time("staticPageRank x20", first, () -> {
+          Timing gxPr = !pr ? null : time("staticPageRank x20", first, () -> {
             Graph<Object, Object> graph = Graph.fromEdgeTuples(raw, 1, Option.<PartitionStrategy>empty(),
                 StorageLevel.MEMORY_ONLY(), StorageLevel.MEMORY_ONLY(), intTag);
             Graph<Object, Object> r = org.apache.spark.graphx.lib.PageRank.run(graph, 20, 0.15, intTag, intTag);
@@ -314,34 +325,42 @@ public final class BenchCommand {
             };
           });
           first = false;
-          if (bestGxLpa == null || lpa.seconds() < bestGxLpa.seconds()) {
-            bestGxLpa = lpa;
+          if (gxLpa != null && (bestGxLpa == null || gxLpa.seconds() < bestGxLpa.seconds())) {
+            bestGxLpa = gxLpa;
             bestLpaParts = p;
           }
-          if (bestGxPr == null || pr.seconds() < bestGxPr.seconds()) {
-            bestGxPr = pr;
+          if (gxPr != null && (bestGxPr == null || gxPr.seconds() < bestGxPr.seconds())) {
+            bestGxPr = gxPr;
             bestPrParts = p;
           }
           tuples.unpersist(false);
         }
 
         // GraphX keeps isolated vertices out of the graph; they keep their own label.
-        for (long i = 0; i < n; i++) {
+        for (long i = 0; lpa && i < n; i++) {
           graphxLabels.putIfAbsent(i, i);
         }
-        double lpaRatio = bestGxLpa.seconds() / tLpa.seconds();
-        double prRatio = bestGxPr.seconds() / tPr.seconds();
         out.println("Summary (median seconds; GraphX at its best partition count):");
-        out.printf(Locale.ROOT, "  LPA      tribes %8.2f s  graphx %8.2f s (%d partitions)  speedup %.2fx%n",
-            tLpa.seconds(), bestGxLpa.seconds(), bestLpaParts, lpaRatio);
-        out.printf(Locale.ROOT, "  PageRank tribes %8.2f s  graphx %8.2f s (%d partitions)  speedup %.2fx%n",
-            tPr.seconds(), bestGxPr.seconds(), bestPrParts, prRatio);
-        out.printf(Locale.ROOT, "  peak heap: tribes LPA %d MiB, tribes PR %d MiB, graphx LPA %d MiB, graphx PR %d MiB%n",
-            tLpa.peakHeap() >> 20, tPr.peakHeap() >> 20, bestGxLpa.peakHeap() >> 20, bestGxPr.peakHeap() >> 20);
-        out.printf(Locale.ROOT, "  NMI vs planted partition: tribes LPA %.4f, graphx LPA %.4f%n",
-            nmi(planted, tribesLabels), nmi(planted, graphxLabels));
-        out.printf(Locale.ROOT, "lpa_speedup_vs_graphx=%.2f%n", lpaRatio);
-        out.printf(Locale.ROOT, "pagerank_speedup_vs_graphx=%.2f%n", prRatio);
+        if (lpa) {
+          out.printf(Locale.ROOT, "  LPA      tribes %8.2f s  graphx %8.2f s (%d partitions)  speedup %.2fx%n",
+              tLpa.seconds(), bestGxLpa.seconds(), bestLpaParts, bestGxLpa.seconds() / tLpa.seconds());
+          out.printf(Locale.ROOT, "  peak heap LPA: tribes %d MiB, graphx %d MiB%n", tLpa.peakHeap() >> 20,
+              bestGxLpa.peakHeap() >> 20);
+          out.printf(Locale.ROOT, "  NMI vs planted partition: tribes LPA %.4f, graphx LPA %.4f%n",
+              nmi(planted, tribesLabels), nmi(planted, graphxLabels));
+        }
+        if (pr) {
+          out.printf(Locale.ROOT, "  PageRank tribes %8.2f s  graphx %8.2f s (%d partitions)  speedup %.2fx%n",
+              tPr.seconds(), bestGxPr.seconds(), bestPrParts, bestGxPr.seconds() / tPr.seconds());
+          out.printf(Locale.ROOT, "  peak heap PageRank: tribes %d MiB, graphx %d MiB%n", tPr.peakHeap() >> 20,
+              bestGxPr.peakHeap() >> 20);
+        }
+        if (lpa) {
+          out.printf(Locale.ROOT, "lpa_speedup_vs_graphx=%.2f%n", bestGxLpa.seconds() / tLpa.seconds());
+        }
+        if (pr) {
+          out.printf(Locale.ROOT, "pagerank_speedup_vs_graphx=%.2f%n", bestGxPr.seconds() / tPr.seconds());
+        }
       } finally {
         spark.conf().set("spark.sql.shuffle.partitions", before);
         v.unpersist(false);

@@ -22,8 +22,9 @@ import org.apache.spark.sql.SparkSession;
  * {@link #maxIterations}, or earlier once the largest per-community L1 change is &lt; {@link #tolerance};
  * {@code residual} is that largest per-community L1 change of the last iteration.
  *
- * <p>Execution as in {@link PageRank}, plus one vertex-level aggregation and join per iteration for the
- * per-community sink mass. The returned scores are persisted; unpersist them when done.
+ * <p>Execution as in {@link PageRank}, with one virtual vertex per community carrying that community's sink
+ * mass (the ids just below the smallest vertex id are reserved for them). The returned scores are persisted;
+ * unpersist them when done.
  */
 public final class CommunityPageRank {
   private static final String COMMUNITY = "community";

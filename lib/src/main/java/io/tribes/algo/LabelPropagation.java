@@ -63,10 +63,12 @@ import org.apache.spark.sql.types.DataTypes;
  * join of the adjacency with the current labels and one aggregation per receiving vertex; the labels are
  * broadcast when there are at most {@link #broadcastVertexLimit} vertices (the adjacency is then partitioned by
  * receiver and an iteration needs no shuffle at all), otherwise the adjacency is partitioned by sender and the
- * votes are shuffled. Each iteration's labels are materialised by one job that also counts the changed labels:
- * checkpointed every {@link #checkpointInterval} iterations (default every iteration), which cuts the lineage,
- * persisted otherwise.
- * The returned labels are persisted; unpersist them when done.
+ * votes are shuffled. In WEIGHTED mode each iteration's labels are materialised by one job that also counts
+ * the changed labels: checkpointed every {@link #checkpointInterval} iterations (default every iteration), which
+ * cuts the lineage, persisted otherwise. GRAPHALYTICS mode needs no per-iteration result, so the iterations
+ * between two checkpoints are chained into one plan and run as one job (a larger checkpointInterval, e.g. 10,
+ * is then faster: fewer jobs and no per-iteration materialisation).
+ * The returned labels are persisted or checkpointed; unpersist them when done.
  */
 public final class LabelPropagation {
   /** Scoring and stopping semantics; see the class comment. */
@@ -209,20 +211,28 @@ public final class LabelPropagation {
     int partitions = GraphInput.shufflePartitions(spark);
     boolean bc = n <= broadcastVertexLimit;
 
-    Dataset<Row> adj = Lineage.persist(adjacency(e, ids, bc, weighted).repartition(partitions, col(bc ? "dst" : "src")));
+    Dataset<Row> adj = Lineage.persist(adjacency(e, ids, bc, weighted, partitions, bc ? "dst" : "src"));
     adj.count();
 
-    Dataset<Row> state = Lineage.persist(vertices.select(id.as("id"), seed.as("label"))
-        .repartition(partitions, col("id")));
-    state.count();
-
+    Dataset<Row> state = vertices.select(id.as("id"), seed.as("label"));
+    if (!bc) {
+      state = state.repartition(partitions, col("id"));
+    }
+    Dataset<Row> materialised = null;
     int iteration = 0;
     boolean converged = false;
     while (iteration < maxIterations) {
       iteration++;
-      Dataset<Row> next = lineage.hold(step(adj, state, bc, capped, weighted), iteration);
+      Dataset<Row> stepped = step(adj, state, bc, capped, weighted);
+      if (!weighted && iteration < maxIterations && !lineage.checkpointAt(iteration)) {
+        // GRAPHALYTICS needs no per-iteration result: chain the iteration lazily up to the next checkpoint.
+        state = stepped;
+        continue;
+      }
+      Dataset<Row> next = lineage.hold(stepped, iteration);
       long changed = next.filter(col("changed")).count();
-      state = lineage.advance(state, next, iteration);
+      state = lineage.advance(materialised, next, iteration);
+      materialised = state;
       converged = weighted ? changed <= convergenceThreshold * n : changed == 0;
       if (weighted && converged) {
         break;
@@ -246,9 +256,10 @@ public final class LabelPropagation {
   /**
    * One row per (receiver {@code dst}, neighbour {@code src}) with the summed LONG vote weight {@code w}, plus
    * one self row (dst = src = v) per vertex: weight 0 in GRAPHALYTICS mode (plus real self-loops), the weight
-   * of v's strongest tie in WEIGHTED mode.
+   * of v's strongest tie in WEIGHTED mode; hash-partitioned by {@code key}.
    */
-  private Dataset<Row> adjacency(Dataset<Row> e, Dataset<Row> ids, boolean bc, boolean weighted) {
+  private Dataset<Row> adjacency(Dataset<Row> e, Dataset<Row> ids, boolean bc, boolean weighted, int partitions,
+      String key) {
     Dataset<Row> within = GraphInput.withinVertices(e, ids, bc);
     Dataset<Row> forward = within.select(col("dst"), col("src"), col("w"));
     Dataset<Row> backward = within.select(col("src").as("dst"), col("dst").as("src"), col("w"));
@@ -258,7 +269,8 @@ public final class LabelPropagation {
         backward = backward.filter(col("dst").notEqual(col("src")));
       }
       Dataset<Row> votes = forward.union(backward).select(col("dst"), col("src"), lit(1L).as("w"));
-      return votes.union(self).groupBy("dst", "src").agg(sum("w").as("w"));
+      // partitioned first, so that summing parallel edges needs no second shuffle
+      return votes.union(self).repartition(partitions, col(key)).groupBy("dst", "src").agg(sum("w").as("w"));
     }
     Column fixed = round(col("w").multiply(WEIGHT_SCALE)).cast(DataTypes.LongType);
     Dataset<Row> ties = forward.union(backward)
@@ -270,7 +282,7 @@ public final class LabelPropagation {
     Dataset<Row> selfWeighted = self.join(strongest, "dst")
         .select(col("dst"), col("src"), col("sw").as("w"));
     Dataset<Row> isolated = self.join(strongest, self.col("dst").equalTo(strongest.col("dst")), "left_anti");
-    return ties.union(selfWeighted).union(isolated);
+    return ties.union(selfWeighted).union(isolated).repartition(partitions, col(key));
   }
 
   /**

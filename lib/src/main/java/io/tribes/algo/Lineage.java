@@ -34,7 +34,7 @@ final class Lineage {
     return df.persist(StorageLevel.MEMORY_AND_DISK());
   }
 
-  private boolean checkpointAt(int iteration) {
+  boolean checkpointAt(int iteration) {
     return interval > 0 && iteration % interval == 0;
   }
 

@@ -24,9 +24,12 @@ import org.apache.spark.sql.SparkSession;
  *
  * <p>Execution: the transition probabilities are computed once into a cached adjacency; each iteration is one
  * join with the ranks (broadcast when there are at most {@link #broadcastVertexLimit} vertices, so that the
- * iteration needs no shuffle) and one sum per vertex; the sink mass and residual come from one small job per
- * iteration. Ranks are doubles: results of runs that partition the data differently agree to about 1e-15
- * relative, not bit for bit. The returned ranks are persisted; unpersist them when done.
+ * iteration needs no shuffle) and one sum per vertex. The sink mass travels through a virtual vertex (an id
+ * below the smallest vertex id is reserved for it; see {@code RankEngine}), so no iteration needs a global
+ * aggregate: with tolerance 0 the iterations between two checkpoints run as one plan (a checkpointInterval of
+ * 10 or so is then fastest), with a tolerance every iteration is materialised to compute its L1 change.
+ * Ranks are doubles: results of runs that partition the data differently agree to about 1e-15 relative, not
+ * bit for bit. The returned ranks are materialised (checkpointed or persisted).
  */
 public final class PageRank {
   private final Dataset<Row> vertices;

@@ -170,6 +170,15 @@ class LabelPropagationTest {
     Map<Long, Long> plain = labels(new LabelPropagation(range(0, 7), twoCliques()).checkpointInterval(0).run());
     Map<Long, Long> every = labels(new LabelPropagation(range(0, 7), twoCliques()).checkpointInterval(1).run());
     assertEquals(plain, every);
+    // GRAPHALYTICS chains the iterations between checkpoints lazily: same labels for every interval.
+    Map<Long, Long> ga = graphalytics(range(0, 7), twoCliques(), 5);
+    for (int k : new int[] {0, 2, 10}) {
+      LabelPropagation.Result r = new LabelPropagation(range(0, 7), twoCliques()).mode(Mode.GRAPHALYTICS)
+          .directed(false).maxIterations(5).checkpointInterval(k).run();
+      assertEquals(ga, labels(r), "checkpointInterval " + k);
+      assertEquals(5, r.iterations());
+      assertTrue(r.converged());
+    }
     assertThrows(IllegalStateException.class, () -> new LabelPropagation(range(0, 7), twoCliques())
         .reliableCheckpoint(true).checkpointInterval(1).run());
   }

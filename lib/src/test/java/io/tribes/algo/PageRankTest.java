@@ -72,6 +72,16 @@ class PageRankTest {
     assertEquals(1.0, sum(pr), 1e-12);
     assertEquals(15, r.iterations());
     assertTrue(r.residual() > 0);
+    // Without a tolerance the iterations between checkpoints run as one plan: same ranks, same residual.
+    for (int k : new int[] {0, 4}) {
+      PageRank.Result chained = new PageRank(range(0, 5), weightedEdges(t)).dampingFactor(0.7).maxIterations(15)
+          .checkpointInterval(k).run();
+      Map<Long, Double> c = toMap(chained.ranks(), "pagerank");
+      for (int i = 0; i < 6; i++) {
+        assertEquals(want[i], c.get((long) i), 1e-14, "checkpointInterval " + k + ", vertex " + i);
+      }
+      assertEquals(r.residual(), chained.residual(), 1e-15);
+    }
   }
 
   @Test
