@@ -1,13 +1,18 @@
 package io.tribes.algo;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
 
 /**
  * Ranks every vertex within its own community in ONE pass over all communities at once: only intra-community
@@ -18,13 +23,15 @@ import org.apache.spark.sql.SparkSession;
  * score<sub>i</sub>(v) = (1 - d)/N<sub>c</sub> + d &Sigma;<sub>u&rarr;v, u in c</sub> score<sub>i-1</sub>(u)
  * w(u,v)/W<sub>c</sub>(u) + d S<sub>c</sub>/N<sub>c</sub>, with W<sub>c</sub>(u) u's out-weight inside c and
  * S<sub>c</sub> the score held by c's sinks. Vertices whose community is null get no row; edges between
- * communities or to unknown vertices are ignored. All communities iterate together: it stops after
- * {@link #maxIterations}, or earlier once the largest per-community L1 change is &lt; {@link #tolerance};
- * {@code residual} is that largest per-community L1 change of the last iteration.
+ * communities or to unknown vertices are ignored. Each community stops on its own: after
+ * {@link #maxIterations}, or earlier once its L1 change is &lt; {@link #tolerance}. {@code iterations} is the
+ * largest number of iterations any community ran and {@code residual} the largest last L1 change.
  *
- * <p>Execution as in {@link PageRank}, with one virtual vertex per community carrying that community's sink
- * mass (the ids just below the smallest vertex id are reserved for them). The returned scores are persisted;
- * unpersist them when done.
+ * <p>Execution: communities are small, so each is ranked whole in memory by one task ({@link Subgraph},
+ * {@link Subgraphs}): one shuffle of the intra-community edges by community and one pass, however many
+ * iterations run; no per-iteration Spark jobs. Sums run in a fixed (sorted) order, so the scores are
+ * identical bit for bit whatever the partitioning. The checkpoint and broadcast settings do not apply and are
+ * accepted for compatibility. The returned scores are persisted; unpersist them when done.
  */
 public final class CommunityPageRank {
   private static final String COMMUNITY = "community";
@@ -90,21 +97,37 @@ public final class CommunityPageRank {
     Column id = GraphInput.integral(vertices, "vertices", GraphInput.ID);
     Column community = GraphInput.integral(vertices, "vertices", COMMUNITY);
     Dataset<Row> e = settings.edges(edges);
-    RankEngine engine = settings.engine(spark, true);
-
     GraphInput.countVertices(vertices.select(id.as("id")));
-    Dataset<Row> v = vertices.select(id.as("id"), community.as("grp")).filter(col("grp").isNotNull());
-    Dataset<Row> sizes = v.groupBy("grp").agg(count(lit(1)).as("size"));
-    Dataset<Row> in = v.join(sizes, "grp")
-        .select(col("id"), col("grp"), lit(1.0).divide(col("size")).as("p"));
-    long n = v.count();
-    if (n == 0) {
-      return new Result(v.select(col("id"), col("grp").as(COMMUNITY), lit(0.0).as("score")), 0, 0.0);
-    }
-    RankEngine.Ranks r = engine.run(in, e, n);
-    return new Result(r.ranks().select(col("id"), col("grp").as(COMMUNITY), col("rank").as("score")),
-        r.iterations(), r.residual());
+
+    Dataset<Row> v = vertices.select(id.as("id"), community.as("group")).filter(col("group").isNotNull());
+    Dataset<Row> intra = e.join(v.select(col("id").as("src"), col("group")), "src")
+        .join(v.select(col("id").as("dst"), col("group").as("dg")), "dst")
+        .filter(col("group").equalTo(col("dg")))
+        .select(col("group"), col("src"), col("dst"), col("w"));
+    double d = settings.dampingFactor;
+    int maxIterations = settings.maxIterations;
+    double tolerance = settings.tolerance;
+    Dataset<Row> scored = Subgraphs.map(v, intra, GraphInput.shufflePartitions(spark), SCORED,
+        (group, g) -> {
+          Subgraph.Ranks r = g.pageRank(d, maxIterations, tolerance);
+          List<Row> rows = new ArrayList<>(g.size());
+          for (int i = 0; i < g.size(); i++) {
+            rows.add(RowFactory.create(g.id(i), group, r.ranks()[i], r.iterations(), r.residual()));
+          }
+          return rows;
+        }).persist(StorageLevel.MEMORY_AND_DISK());
+    Row stats = scored.agg(max("iterations"), max("residual")).first();
+    int iterations = stats.isNullAt(0) ? 0 : stats.getInt(0);
+    double residual = stats.isNullAt(1) ? 0.0 : stats.getDouble(1);
+    return new Result(scored.select(col("id"), col(COMMUNITY), col("score")), iterations, residual);
   }
+
+  private static final StructType SCORED = new StructType()
+      .add("id", DataTypes.LongType, false)
+      .add(COMMUNITY, DataTypes.LongType, false)
+      .add("score", DataTypes.DoubleType, false)
+      .add("iterations", DataTypes.IntegerType, false)
+      .add("residual", DataTypes.DoubleType, false);
 
   /**
    * @param scores     id LONG, community LONG, score DOUBLE; one row per vertex with a community (persisted)

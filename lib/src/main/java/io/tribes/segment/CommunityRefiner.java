@@ -1,18 +1,20 @@
 package io.tribes.segment;
 
-import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.least;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.min;
-import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.functions.max;
 
-import io.tribes.algo.LabelPropagation;
+import io.tribes.algo.Subgraph;
+import io.tribes.algo.Subgraphs;
 import io.tribes.config.TribesConfig;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 
 /**
@@ -23,17 +25,24 @@ import org.apache.spark.storage.StorageLevel;
  *   split into its connected parts (labels can be disconnected, notably when seeded from yesterday's
  *   communities after a community broke apart). Each part is labelled by its smallest vertex id.</li>
  *   <li><b>Oversized.</b> A part above {@code community.max-size} is re-split by weighted label
- *   propagation on its own internal ties (soft-capped at max-size), then into connected parts again;
- *   up to {@code community.refine-depth} rounds. A part that comes back whole is genuinely dense: it
- *   is kept and flagged {@code oversized}, never cut arbitrarily.</li>
+ *   propagation on its own internal ties (soft-capped at max-size; the lpa.* iteration cap and
+ *   convergence threshold, per part), then into connected parts again; up to
+ *   {@code community.refine-depth} rounds. A part that comes back whole is genuinely dense: it is kept
+ *   and flagged {@code oversized}, never cut arbitrarily.</li>
  *   <li><b>Small.</b> Parts below {@code community.min-size} leave their members unassigned.</li>
  * </ol>
  *
- * <p>Every step is deterministic (integer labels, smallest-id choices), so the result does not
- * depend on partitioning.
+ * <p>Execution: every label is refined whole inside one task ({@link Subgraphs}, {@link Subgraph}): one
+ * shuffle of the intra-label ties by label, then all of the above in memory, so the stage costs the same
+ * few Spark jobs however many rounds and iterations it needs. Every step is deterministic (integer
+ * labels, exact fixed-point scores, smallest-id choices), so the result does not depend on partitioning.
  */
 public final class CommunityRefiner {
-  private static final int MAX_COMPONENT_ROUNDS = 200;
+  private static final StructType REFINED = new StructType()
+      .add("id", DataTypes.LongType, false)
+      .add("community", DataTypes.LongType, true)
+      .add("oversized", DataTypes.BooleanType, false)
+      .add("rounds", DataTypes.IntegerType, false);
 
   private final TribesConfig.Community community;
   private final TribesConfig.Lpa lpa;
@@ -53,80 +62,67 @@ public final class CommunityRefiner {
    * @param edges src LONG, dst LONG, weight DOUBLE
    */
   public Refined refine(Dataset<Row> labels, Dataset<Row> edges) {
-    Dataset<Row> current = components(labels, edges);
-    int rounds = 0;
-    Dataset<Row> dense = null; // labels that came back whole from a refinement round
-    for (int depth = 0; depth < community.refineDepth(); depth++) {
-      Dataset<Row> sized = withSize(current);
-      Dataset<Row> over = sized.filter(col("size").gt(community.maxSize()));
-      if (dense != null) over = over.join(dense, new String[] {"label"}, "left_anti");
-      over = truncate(over.select("id", "label"));
-      if (over.isEmpty()) break;
-      rounds++;
-      Dataset<Row> inside = intraEdges(over, edges);
-      LabelPropagation.Result sub = new LabelPropagation(over.select("id"), inside)
-          .mode(LabelPropagation.Mode.WEIGHTED)
-          .maxIterations(lpa.maxIterations())
-          .convergenceThreshold(lpa.convergenceThreshold())
-          .maxCommunitySize(community.maxSize())
-          .checkpointInterval(spark.checkpointInterval())
-          .reliableCheckpoint(spark.checkpointDir() != null)
-          .run();
-      Dataset<Row> parts = components(sub.labels(), inside);
-      // A refined label that equals its parent's member set came back whole: dense, stop refining it.
-      Dataset<Row> partSizes = parts.groupBy("label").agg(count(lit(1)).as("n"));
-      Dataset<Row> parentSizes = over.groupBy(col("label").as("parent")).agg(count(lit(1)).as("pn"));
-      Dataset<Row> whole = parts.join(over.select(col("id"), col("label").as("parent")), "id")
-          .join(partSizes, "label").join(parentSizes, "parent")
-          .filter(col("n").equalTo(col("pn"))).select("label").distinct();
-      dense = dense == null ? whole : dense.union(whole);
-      dense = truncate(dense);
-      current = truncate(current.join(parts.withColumnRenamed("label", "refined"), new String[] {"id"}, "left_outer")
-          .select(col("id"), coalesce(col("refined"), col("label")).as("label")));
-    }
-    Dataset<Row> sized = withSize(current);
-    Dataset<Row> assignments = sized.select(col("id"),
-            when(col("size").geq(community.minSize()), col("label")).as("community"),
-            col("size").gt(community.maxSize()).as("oversized"))
+    Dataset<Row> vertices = labels.select(col("label").as("group"), col("id"));
+    Dataset<Row> s = labels.select(col("id").as("src"), col("label").as("group"));
+    Dataset<Row> d = labels.select(col("id").as("dst"), col("label").as("dg"));
+    Dataset<Row> intra = edges.select("src", "dst", "weight").join(s, "src").join(d, "dst")
+        .filter(col("group").equalTo(col("dg")))
+        .select(col("group"), col("src"), col("dst"), col("weight").as("w"));
+    int partitions = Integer.parseInt(labels.sparkSession().conf().get("spark.sql.shuffle.partitions"));
+    Rules rules = new Rules(community.minSize(), community.maxSize(), community.refineDepth(),
+        lpa.maxIterations(), lpa.convergenceThreshold());
+    Dataset<Row> refined = Subgraphs.map(vertices, intra, partitions, REFINED, rules::refine)
         .persist(StorageLevel.MEMORY_AND_DISK());
-    return new Refined(assignments, rounds);
+    Row r = refined.agg(max("rounds")).first();
+    int rounds = r.isNullAt(0) ? 0 : r.getInt(0);
+    return new Refined(refined.select("id", "community", "oversized"), rounds);
   }
 
-  private static Dataset<Row> withSize(Dataset<Row> labels) {
-    return labels.withColumn("size", count(lit(1)).over(Window.partitionBy("label")));
-  }
+  /** The refinement of one label's members, in memory (serializable: it travels to the tasks). */
+  record Rules(int minSize, int maxSize, int depth, int maxIterations, double convergenceThreshold)
+      implements java.io.Serializable {
 
-  /** Both directions of the ties whose two ends share a label: src, dst, weight. */
-  private static Dataset<Row> intraEdges(Dataset<Row> labels, Dataset<Row> edges) {
-    Dataset<Row> s = labels.select(col("id").as("src"), col("label").as("ls"));
-    Dataset<Row> d = labels.select(col("id").as("dst"), col("label").as("ld"));
-    return edges.select("src", "dst", "weight").join(s, "src").join(d, "dst")
-        .filter(col("ls").equalTo(col("ld")))
-        .select("src", "dst", "weight");
-  }
-
-  /**
-   * Splits every label into its connected parts over intra-label ties, each part labelled by its
-   * smallest vertex id (min-label propagation; rounds = the largest part's diameter).
-   */
-  Dataset<Row> components(Dataset<Row> labels, Dataset<Row> edges) {
-    Dataset<Row> intra = intraEdges(labels, edges).select("src", "dst");
-    Dataset<Row> adjacency = truncate(intra.union(intra.select(col("dst").as("src"), col("src").as("dst"))).distinct());
-    Dataset<Row> state = truncate(labels.select(col("id"), col("label"), col("id").as("comp")));
-    for (int round = 0; round < MAX_COMPONENT_ROUNDS; round++) {
-      Dataset<Row> best = adjacency.join(state.select(col("id").as("src"), col("comp").as("c")), "src")
-          .groupBy(col("dst").as("id")).agg(min("c").as("m"));
-      Dataset<Row> next = truncate(state.join(best, new String[] {"id"}, "left_outer")
-          .select(col("id"), col("label"), least(col("comp"), coalesce(col("m"), col("comp"))).as("comp"),
-              coalesce(col("m"), col("comp")).lt(col("comp")).as("changed")));
-      boolean changed = !next.filter(col("changed")).isEmpty();
-      state = next.drop("changed");
-      if (!changed) break;
+    List<Row> refine(long label, Subgraph g) {
+      int n = g.size();
+      long[] all = new long[n];
+      for (int i = 0; i < n; i++) all[i] = label;
+      List<int[]> parts = parts(g.connectedParts(all), null);
+      List<int[]> dense = new ArrayList<>();
+      int rounds = 0;
+      for (int round = 0; round < depth; round++) {
+        List<int[]> over = new ArrayList<>();
+        List<int[]> next = new ArrayList<>();
+        for (int[] p : parts) (p.length > maxSize ? over : next).add(p);
+        if (over.isEmpty()) break;
+        rounds++;
+        for (int[] p : over) {
+          Subgraph sub = g.induced(p);
+          long[] split = sub.connectedParts(sub.labelPropagation(maxIterations, convergenceThreshold, maxSize).labels());
+          List<int[]> pieces = parts(split, p);
+          if (pieces.size() == 1) dense.add(p); // came back whole: genuinely dense
+          else next.addAll(pieces);
+        }
+        parts = next;
+      }
+      parts.addAll(dense);
+      List<Row> rows = new ArrayList<>(n);
+      for (int[] p : parts) {
+        long id = g.id(p[0]); // parts list their members in ascending index = id order
+        Long assigned = p.length >= minSize ? id : null;
+        for (int i : p) rows.add(RowFactory.create(g.id(i), assigned, p.length > maxSize, rounds));
+      }
+      return rows;
     }
-    return state.select(col("id"), col("comp").as("label"));
-  }
 
-  private Dataset<Row> truncate(Dataset<Row> df) {
-    return spark.checkpointDir() != null ? df.checkpoint(true) : df.localCheckpoint(true);
+    /** Groups indexes by part label; {@code members} maps a subgraph's indexes back (null = identity). */
+    private static List<int[]> parts(long[] partLabels, int[] members) {
+      Map<Long, List<Integer>> byLabel = new TreeMap<>();
+      for (int i = 0; i < partLabels.length; i++) {
+        byLabel.computeIfAbsent(partLabels[i], k -> new ArrayList<>()).add(members == null ? i : members[i]);
+      }
+      List<int[]> out = new ArrayList<>();
+      for (List<Integer> l : byLabel.values()) out.add(l.stream().mapToInt(Integer::intValue).toArray());
+      return out;
+    }
   }
 }

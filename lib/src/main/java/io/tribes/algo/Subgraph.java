@@ -1,0 +1,284 @@
+package io.tribes.algo;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * One community's subgraph, small enough for one task's memory, with the in-memory algorithms that the
+ * per-community stages run on it: weighted label propagation, connected parts and PageRank.
+ *
+ * <p>Why: a community holds tens of members. Running the refinement and the community PageRank as Spark
+ * iterations costs a few Spark jobs per iteration for the whole graph at once; here every community is
+ * computed start to finish inside one task (see {@link Subgraphs}), so the whole stage is one shuffle and
+ * one pass, whatever the number of iterations. Each method has exactly the contract of its DataFrame
+ * counterpart on the subgraph ({@link LabelPropagation} WEIGHTED mode, {@link CommunityPageRank}); the
+ * edges are held sorted, so results do not depend on the input's order.
+ *
+ * <p>Vertices are indexed 0..n-1 in ascending id order. Edges whose endpoints are not both vertices are
+ * dropped.
+ */
+public final class Subgraph {
+  private final long[] ids;
+  private final int[] src;
+  private final int[] dst;
+  private final double[] weight;
+
+  private Subgraph(long[] ids, int[] src, int[] dst, double[] weight) {
+    this.ids = ids;
+    this.src = src;
+    this.dst = dst;
+    this.weight = weight;
+  }
+
+  /**
+   * @param vertexIds distinct vertex ids, any order
+   * @param edgeSrc   edge sources (same length as edgeDst and edgeWeight)
+   * @param edgeWeight finite weights &gt;= 0
+   */
+  public static Subgraph of(long[] vertexIds, long[] edgeSrc, long[] edgeDst, double[] edgeWeight) {
+    long[] ids = vertexIds.clone();
+    Arrays.sort(ids);
+    for (int i = 1; i < ids.length; i++) {
+      if (ids[i] == ids[i - 1]) {
+        throw new IllegalArgumentException("vertexIds has a duplicate: " + ids[i]);
+      }
+    }
+    if (edgeSrc.length != edgeDst.length || edgeSrc.length != edgeWeight.length) {
+      throw new IllegalArgumentException("edgeSrc, edgeDst and edgeWeight must have the same length");
+    }
+    int m = 0;
+    long[][] kept = new long[edgeSrc.length][];
+    for (int i = 0; i < edgeSrc.length; i++) {
+      int s = Arrays.binarySearch(ids, edgeSrc[i]);
+      int d = Arrays.binarySearch(ids, edgeDst[i]);
+      if (s >= 0 && d >= 0) {
+        kept[m++] = new long[] {s, d, Double.doubleToLongBits(edgeWeight[i])};
+      }
+    }
+    long[][] edges = Arrays.copyOf(kept, m);
+    // sorted by (src, dst, weight): sums below then add in one fixed order
+    Arrays.sort(edges, (a, b) -> a[0] != b[0] ? Long.compare(a[0], b[0]) : a[1] != b[1] ? Long.compare(a[1], b[1])
+        : Double.compare(Double.longBitsToDouble(a[2]), Double.longBitsToDouble(b[2])));
+    int[] s = new int[m];
+    int[] d = new int[m];
+    double[] w = new double[m];
+    for (int i = 0; i < m; i++) {
+      s[i] = (int) edges[i][0];
+      d[i] = (int) edges[i][1];
+      w[i] = Double.longBitsToDouble(edges[i][2]);
+    }
+    return new Subgraph(ids, s, d, w);
+  }
+
+  public int size() {
+    return ids.length;
+  }
+
+  public long id(int index) {
+    return ids[index];
+  }
+
+  /** The subgraph induced by the given vertex indexes (ascending), with its own indexing. */
+  public Subgraph induced(int[] members) {
+    int[] map = new int[ids.length];
+    Arrays.fill(map, -1);
+    long[] sub = new long[members.length];
+    for (int i = 0; i < members.length; i++) {
+      map[members[i]] = i;
+      sub[i] = ids[members[i]];
+    }
+    int m = 0;
+    for (int i = 0; i < src.length; i++) {
+      if (map[src[i]] >= 0 && map[dst[i]] >= 0) m++;
+    }
+    int[] s = new int[m];
+    int[] d = new int[m];
+    double[] w = new double[m];
+    int k = 0;
+    for (int i = 0; i < src.length; i++) {
+      if (map[src[i]] >= 0 && map[dst[i]] >= 0) {
+        s[k] = map[src[i]];
+        d[k] = map[dst[i]];
+        w[k++] = weight[i];
+      }
+    }
+    return new Subgraph(sub, s, d, w); // order kept: member indexes ascend as ids do
+  }
+
+  /** Result of {@link #labelPropagation}: labels by vertex index. */
+  public record Labels(long[] labels, int iterations, boolean converged) {}
+
+  /**
+   * Weighted label propagation with exactly the semantics of {@link LabelPropagation} in WEIGHTED mode
+   * (undirected fixed-point tie weights, a self-vote equal to the strongest tie, ties to the smallest label,
+   * the soft size cap, the changed-fraction stop), started from every vertex's own id.
+   */
+  public Labels labelPropagation(int maxIterations, double convergenceThreshold, long maxCommunitySize) {
+    int n = ids.length;
+    // ties, both directions, weights rounded to fixed point per edge (as the DataFrame version does)
+    long[][] rows = new long[2 * src.length][];
+    int m = 0;
+    for (int i = 0; i < src.length; i++) {
+      if (src[i] == dst[i]) continue;
+      long f = fixedPoint(weight[i]);
+      if (f <= 0) continue;
+      rows[m++] = new long[] {dst[i], src[i], f};
+      rows[m++] = new long[] {src[i], dst[i], f};
+    }
+    long[][] ties = Arrays.copyOf(rows, m);
+    Arrays.sort(ties, (a, b) -> a[0] != b[0] ? Long.compare(a[0], b[0]) : Long.compare(a[1], b[1]));
+    int[] offsets = new int[n + 1];
+    int[] nbr = new int[m];
+    long[] w = new long[m];
+    long[] self = new long[n];
+    int k = 0;
+    for (int i = 0; i < m; i++) {
+      int a = (int) ties[i][0];
+      int b = (int) ties[i][1];
+      if (k > 0 && i > 0 && ties[i - 1][0] == a && ties[i - 1][1] == b) {
+        w[k - 1] += ties[i][2];
+      } else {
+        nbr[k] = b;
+        w[k] = ties[i][2];
+        offsets[a + 1]++;
+        k++;
+      }
+    }
+    for (int i = 0; i < n; i++) offsets[i + 1] += offsets[i];
+    for (int v = 0; v < n; v++) {
+      for (int j = offsets[v]; j < offsets[v + 1]; j++) self[v] = Math.max(self[v], w[j]);
+    }
+
+    long[] label = ids.clone();
+    int iteration = 0;
+    boolean converged = false;
+    Map<Long, Long> scores = new HashMap<>();
+    while (iteration < maxIterations) {
+      iteration++;
+      Map<Long, Integer> sizes = null;
+      if (maxCommunitySize > 0) {
+        sizes = new HashMap<>();
+        for (long l : label) sizes.merge(l, 1, Integer::sum);
+      }
+      long[] next = new long[n];
+      int changed = 0;
+      for (int v = 0; v < n; v++) {
+        scores.clear();
+        scores.put(label[v], self[v]);
+        for (int j = offsets[v]; j < offsets[v + 1]; j++) scores.merge(label[nbr[j]], w[j], Long::sum);
+        long best = label[v];
+        long bestScore = -1;
+        boolean bestEligible = false;
+        for (Map.Entry<Long, Long> c : scores.entrySet()) {
+          long l = c.getKey();
+          boolean eligible = sizes == null || l == label[v] || sizes.get(l) < maxCommunitySize;
+          long s = c.getValue();
+          boolean better = eligible != bestEligible ? eligible
+              : s != bestScore ? s > bestScore : l < best;
+          if (bestScore < 0 || better) {
+            best = l;
+            bestScore = s;
+            bestEligible = eligible;
+          }
+        }
+        next[v] = best;
+        if (best != label[v]) changed++;
+      }
+      label = next;
+      converged = changed <= convergenceThreshold * n;
+      if (converged) break;
+    }
+    return new Labels(label, iteration, converged);
+  }
+
+  /** Fixed-point tie weight: Spark's round(w * 2^30) (half up), as {@link LabelPropagation} computes it. */
+  static long fixedPoint(double w) {
+    return new BigDecimal(w * LabelPropagation.WEIGHT_SCALE).setScale(0, RoundingMode.HALF_UP).longValue();
+  }
+
+  /**
+   * Splits every label into its connected parts over the edges (either direction) whose two ends share the
+   * label; each part is labelled by its smallest vertex id.
+   *
+   * @param labels by vertex index
+   * @return part labels by vertex index
+   */
+  public long[] connectedParts(long[] labels) {
+    int n = ids.length;
+    int[] parent = new int[n];
+    for (int i = 0; i < n; i++) parent[i] = i;
+    for (int i = 0; i < src.length; i++) {
+      if (labels[src[i]] == labels[dst[i]]) {
+        int a = find(parent, src[i]);
+        int b = find(parent, dst[i]);
+        // the smaller index (= the smaller id) is the root
+        if (a < b) parent[b] = a;
+        else if (b < a) parent[a] = b;
+      }
+    }
+    long[] part = new long[n];
+    for (int i = 0; i < n; i++) part[i] = ids[find(parent, i)];
+    return part;
+  }
+
+  private static int find(int[] parent, int x) {
+    while (parent[x] != x) {
+      parent[x] = parent[parent[x]];
+      x = parent[x];
+    }
+    return x;
+  }
+
+  /** Result of {@link #pageRank}: ranks by vertex index. */
+  public record Ranks(double[] ranks, int iterations, double residual) {}
+
+  /**
+   * PageRank with uniform teleport over the subgraph, exactly the formula of {@link PageRank} (parallel edges
+   * summed, weight-0 edges dropped, sink mass spread like the teleport; stops at maxIterations or once the L1
+   * change is &lt; tolerance when tolerance &gt; 0).
+   */
+  public Ranks pageRank(double d, int maxIterations, double tolerance) {
+    int n = ids.length;
+    if (n == 0) return new Ranks(new double[0], 0, 0.0);
+    // parallel edges summed (edges are sorted by src, dst); weight-0 sums dropped
+    int[] s = new int[src.length];
+    int[] t = new int[src.length];
+    double[] w = new double[src.length];
+    int m = 0;
+    for (int i = 0; i < src.length; i++) {
+      if (m > 0 && s[m - 1] == src[i] && t[m - 1] == dst[i]) {
+        w[m - 1] += weight[i];
+      } else {
+        s[m] = src[i];
+        t[m] = dst[i];
+        w[m++] = weight[i];
+      }
+    }
+    double[] out = new double[n];
+    for (int i = 0; i < m; i++) if (w[i] > 0) out[s[i]] += w[i];
+    double p = 1.0 / n;
+    double[] pr = new double[n];
+    Arrays.fill(pr, p);
+    int iteration = 0;
+    double residual = Double.NaN;
+    while (iteration < maxIterations) {
+      iteration++;
+      double sink = 0;
+      for (int v = 0; v < n; v++) if (out[v] == 0) sink += pr[v];
+      double base = p * ((1 - d) + d * sink);
+      double[] next = new double[n];
+      Arrays.fill(next, base);
+      for (int i = 0; i < m; i++) {
+        if (w[i] > 0) next[t[i]] += d * pr[s[i]] * (w[i] / out[s[i]]);
+      }
+      residual = 0;
+      for (int v = 0; v < n; v++) residual += Math.abs(next[v] - pr[v]);
+      pr = next;
+      if (tolerance > 0 && residual < tolerance) break;
+    }
+    return new Ranks(pr, iteration, residual);
+  }
+}

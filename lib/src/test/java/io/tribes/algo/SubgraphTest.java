@@ -1,0 +1,125 @@
+package io.tribes.algo;
+
+import static io.tribes.algo.TestGraphs.spark;
+import static io.tribes.algo.TestGraphs.toMap;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Test;
+
+/** The in-memory kernels against their DataFrame counterparts, on the same random graphs. */
+class SubgraphTest {
+  private record Graph(long[] ids, long[] src, long[] dst, double[] w) {
+    Subgraph subgraph() {
+      return Subgraph.of(ids, src, dst, w);
+    }
+
+    Dataset<Row> vertices() {
+      List<Row> rows = new ArrayList<>();
+      for (long id : ids) rows.add(RowFactory.create(id));
+      return spark().createDataFrame(rows, new StructType().add("id", DataTypes.LongType));
+    }
+
+    Dataset<Row> edges() {
+      List<Row> rows = new ArrayList<>();
+      for (int i = 0; i < src.length; i++) rows.add(RowFactory.create(src[i], dst[i], w[i]));
+      return spark().createDataFrame(rows, new StructType().add("src", DataTypes.LongType)
+          .add("dst", DataTypes.LongType).add("weight", DataTypes.DoubleType));
+    }
+  }
+
+  /** Groups of 12 around ids 100.., mostly internal edges, some parallel edges, self-loops and zero weights. */
+  private static Graph random(long seed, int n, int m) {
+    Random rnd = new Random(seed);
+    long[] ids = new long[n];
+    for (int i = 0; i < n; i++) ids[i] = 100 + 3L * i;
+    long[] s = new long[m];
+    long[] d = new long[m];
+    double[] w = new double[m];
+    for (int k = 0; k < m; k++) {
+      int a = rnd.nextInt(n);
+      int b = rnd.nextDouble() < 0.8 ? (a / 12) * 12 + rnd.nextInt(12) : rnd.nextInt(n);
+      s[k] = ids[a];
+      d[k] = ids[Math.min(b, n - 1)];
+      w[k] = rnd.nextInt(10) / 4.0 + (rnd.nextDouble() < 0.1 ? 1e-9 : 0);
+    }
+    return new Graph(ids, s, d, w);
+  }
+
+  private static Map<Long, Long> byId(Subgraph g, long[] labels) {
+    Map<Long, Long> m = new java.util.TreeMap<>();
+    for (int i = 0; i < g.size(); i++) m.put(g.id(i), labels[i]);
+    return m;
+  }
+
+  @Test
+  void labelPropagationEqualsTheDataFrameWeightedMode() {
+    for (long seed : new long[] {1, 2, 3}) {
+      Graph graph = random(seed, 60, 220);
+      for (long cap : new long[] {0, 7}) {
+        Subgraph.Labels local = graph.subgraph().labelPropagation(25, 0.0, cap);
+        LabelPropagation.Result df = new LabelPropagation(graph.vertices(), graph.edges()).maxIterations(25)
+            .maxCommunitySize(cap).run();
+        assertEquals(TestGraphs.labels(df), byId(graph.subgraph(), local.labels()), "seed " + seed + " cap " + cap);
+        assertEquals(df.iterations(), local.iterations(), "iterations, seed " + seed + " cap " + cap);
+        assertEquals(df.converged(), local.converged());
+      }
+    }
+  }
+
+  @Test
+  void pageRankEqualsTheDataFramePageRank() {
+    Graph graph = random(4, 50, 160);
+    for (double tolerance : new double[] {0.0, 1e-9}) {
+      Subgraph.Ranks local = graph.subgraph().pageRank(0.85, 40, tolerance);
+      PageRank.Result df = new PageRank(graph.vertices(), graph.edges()).maxIterations(40).tolerance(tolerance).run();
+      assertEquals(df.iterations(), local.iterations());
+      Map<Long, Double> expected = toMap(df.ranks(), "pagerank");
+      Subgraph g = graph.subgraph();
+      double total = 0;
+      for (int i = 0; i < g.size(); i++) {
+        assertEquals(expected.get(g.id(i)), local.ranks()[i], 1e-14, "vertex " + g.id(i));
+        total += local.ranks()[i];
+      }
+      assertEquals(1.0, total, 1e-12);
+    }
+  }
+
+  @Test
+  void connectedPartsFollowTiesWithinALabelAndTakeTheSmallestId() {
+    // 5-7 tied, 7-9 tied but 9 has another label; 11 alone; 13-15 tied (reverse direction)
+    Subgraph g = Subgraph.of(new long[] {15, 13, 11, 9, 7, 5}, new long[] {5, 7, 15}, new long[] {7, 9, 13},
+        new double[] {1, 1, 1});
+    long[] labels = {1, 1, 2, 1, 1, 1}; // by index: ids 5, 7, 9, 11, 13, 15
+    assertArrayEquals(new long[] {5, 5, 9, 11, 13, 13}, g.connectedParts(labels));
+  }
+
+  @Test
+  void resultsDoNotDependOnEdgeOrder() {
+    Graph graph = random(5, 40, 120);
+    int m = graph.src().length;
+    long[] s = new long[m];
+    long[] d = new long[m];
+    double[] w = new double[m];
+    for (int k = 0; k < m; k++) {
+      s[k] = graph.src()[m - 1 - k];
+      d[k] = graph.dst()[m - 1 - k];
+      w[k] = graph.w()[m - 1 - k];
+    }
+    Subgraph a = graph.subgraph();
+    Subgraph b = Subgraph.of(graph.ids(), s, d, w);
+    assertArrayEquals(a.pageRank(0.85, 30, 0).ranks(), b.pageRank(0.85, 30, 0).ranks());
+    assertArrayEquals(a.labelPropagation(20, 0, 5).labels(), b.labelPropagation(20, 0, 5).labels());
+    assertTrue(a.labelPropagation(20, 0, 0).iterations() > 1);
+  }
+}
