@@ -22,12 +22,14 @@ import java.util.Map;
  */
 public final class Subgraph {
   private final long[] ids;
+  private final long[] seeds;
   private final int[] src;
   private final int[] dst;
   private final double[] weight;
 
-  private Subgraph(long[] ids, int[] src, int[] dst, double[] weight) {
+  private Subgraph(long[] ids, long[] seeds, int[] src, int[] dst, double[] weight) {
     this.ids = ids;
+    this.seeds = seeds;
     this.src = src;
     this.dst = dst;
     this.weight = weight;
@@ -39,8 +41,26 @@ public final class Subgraph {
    * @param edgeWeight finite weights &gt;= 0
    */
   public static Subgraph of(long[] vertexIds, long[] edgeSrc, long[] edgeDst, double[] edgeWeight) {
-    long[] ids = vertexIds.clone();
-    Arrays.sort(ids);
+    return of(vertexIds, null, edgeSrc, edgeDst, edgeWeight);
+  }
+
+  /**
+   * @param vertexSeeds each vertex's initial label for {@link #labelPropagation(long[], int, double, long)}
+   *     ({@link #seeds()}), aligned with vertexIds; null = every vertex's own id
+   */
+  public static Subgraph of(long[] vertexIds, long[] vertexSeeds, long[] edgeSrc, long[] edgeDst,
+      double[] edgeWeight) {
+    long[][] byId = new long[vertexIds.length][];
+    for (int i = 0; i < vertexIds.length; i++) {
+      byId[i] = new long[] {vertexIds[i], vertexSeeds == null ? vertexIds[i] : vertexSeeds[i]};
+    }
+    Arrays.sort(byId, (a, b) -> Long.compare(a[0], b[0]));
+    long[] ids = new long[byId.length];
+    long[] seeds = new long[byId.length];
+    for (int i = 0; i < byId.length; i++) {
+      ids[i] = byId[i][0];
+      seeds[i] = byId[i][1];
+    }
     for (int i = 1; i < ids.length; i++) {
       if (ids[i] == ids[i - 1]) {
         throw new IllegalArgumentException("vertexIds has a duplicate: " + ids[i]);
@@ -70,7 +90,7 @@ public final class Subgraph {
       d[i] = (int) edges[i][1];
       w[i] = Double.longBitsToDouble(edges[i][2]);
     }
-    return new Subgraph(ids, s, d, w);
+    return new Subgraph(ids, seeds, s, d, w);
   }
 
   public int size() {
@@ -81,14 +101,21 @@ public final class Subgraph {
     return ids[index];
   }
 
+  /** Initial labels by vertex index (the vertex ids unless seeds were given). */
+  public long[] seeds() {
+    return seeds.clone();
+  }
+
   /** The subgraph induced by the given vertex indexes (ascending), with its own indexing. */
   public Subgraph induced(int[] members) {
     int[] map = new int[ids.length];
     Arrays.fill(map, -1);
     long[] sub = new long[members.length];
+    long[] subSeeds = new long[members.length];
     for (int i = 0; i < members.length; i++) {
       map[members[i]] = i;
       sub[i] = ids[members[i]];
+      subSeeds[i] = seeds[members[i]];
     }
     int m = 0;
     for (int i = 0; i < src.length; i++) {
@@ -105,7 +132,7 @@ public final class Subgraph {
         w[k++] = weight[i];
       }
     }
-    return new Subgraph(sub, s, d, w); // order kept: member indexes ascend as ids do
+    return new Subgraph(sub, subSeeds, s, d, w); // order kept: member indexes ascend as ids do
   }
 
   /** Result of {@link #labelPropagation}: labels by vertex index. */
@@ -117,7 +144,16 @@ public final class Subgraph {
    * the soft size cap, the changed-fraction stop), started from every vertex's own id.
    */
   public Labels labelPropagation(int maxIterations, double convergenceThreshold, long maxCommunitySize) {
+    return labelPropagation(ids, maxIterations, convergenceThreshold, maxCommunitySize);
+  }
+
+  /** As {@link #labelPropagation(int, double, long)}, started from the given labels (by vertex index). */
+  public Labels labelPropagation(long[] initial, int maxIterations, double convergenceThreshold,
+      long maxCommunitySize) {
     int n = ids.length;
+    if (initial.length != n) {
+      throw new IllegalArgumentException("initial must have one label per vertex (" + n + "), got " + initial.length);
+    }
     // ties, both directions, weights rounded to fixed point per edge (as the DataFrame version does)
     long[][] rows = new long[2 * src.length][];
     int m = 0;
@@ -152,7 +188,7 @@ public final class Subgraph {
       for (int j = offsets[v]; j < offsets[v + 1]; j++) self[v] = Math.max(self[v], w[j]);
     }
 
-    long[] label = ids.clone();
+    long[] label = initial.clone();
     int iteration = 0;
     boolean converged = false;
     Map<Long, Long> scores = new HashMap<>();

@@ -1,5 +1,6 @@
 package io.tribes.algo;
 
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
@@ -11,6 +12,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -35,15 +37,17 @@ public final class Subgraphs {
   }
 
   /**
-   * @param vertices   (group LONG, id LONG): every vertex of every group, once
+   * @param vertices   (group LONG, id LONG, optionally seed LONG): every vertex of every group, once; a
+   *                   seed (null = the vertex's id) becomes the vertex's {@link Subgraph#seeds()} entry
    * @param edges      (group LONG, src LONG, dst LONG, w DOUBLE): the edges inside each group
    * @param partitions number of tasks
    * @param schema     the function's output schema
    */
   public static Dataset<Row> map(Dataset<Row> vertices, Dataset<Row> edges, int partitions, StructType schema,
       GroupFunction function) {
-    Dataset<Row> rows = vertices.select(col("group"), lit(0).as("kind"), col("id").as("a"), lit(0L).as("b"),
-            lit(0.0).as("w"))
+    Column seed = GraphInput.hasColumn(vertices, "seed") ? col("seed").cast(DataTypes.LongType) : col("id");
+    Dataset<Row> rows = vertices.select(col("group"), lit(0).as("kind"), col("id").as("a"),
+            coalesce(seed, col("id")).as("b"), lit(0.0).as("w"))
         .union(edges.select(col("group"), lit(1).as("kind"), col("src").as("a"), col("dst").as("b"),
             col("w").cast(DataTypes.DoubleType).as("w")))
         .repartition(partitions, col("group"))
@@ -81,12 +85,14 @@ public final class Subgraphs {
         private List<Row> nextGroup() {
           long group = pending.getLong(0);
           LongList vertices = new LongList();
+          LongList seeds = new LongList();
           LongList src = new LongList();
           LongList dst = new LongList();
           List<Double> w = new ArrayList<>();
           while (pending != null && pending.getLong(0) == group) {
             if (pending.getInt(1) == 0) {
               vertices.add(pending.getLong(2));
+              seeds.add(pending.getLong(3));
             } else {
               src.add(pending.getLong(2));
               dst.add(pending.getLong(3));
@@ -96,7 +102,8 @@ public final class Subgraphs {
           }
           double[] weights = new double[w.size()];
           for (int i = 0; i < weights.length; i++) weights[i] = w.get(i);
-          return function.apply(group, Subgraph.of(vertices.toArray(), src.toArray(), dst.toArray(), weights));
+          return function.apply(group,
+              Subgraph.of(vertices.toArray(), seeds.toArray(), src.toArray(), dst.toArray(), weights));
         }
       };
     }

@@ -204,6 +204,8 @@ public final class ConfigLoader {
     check(cm.topTopics() >= 0, "community.top-topics", "must be >= 0", cm.topTopics());
     requireText(c.spark().master(), "spark.master");
     check(c.spark().shufflePartitions() > 0, "spark.shuffle-partitions", "must be > 0", c.spark().shufflePartitions());
+    check(c.spark().inMemoryGraphEdges() >= 0, "spark.in-memory-graph-edges", "must be >= 0 (0 = always distributed)",
+        c.spark().inMemoryGraphEdges());
     check(c.spark().checkpointInterval() >= 0, "spark.checkpoint-interval", "must be >= 0 (0 = never)",
         c.spark().checkpointInterval());
   }

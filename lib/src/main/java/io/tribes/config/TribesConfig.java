@@ -70,7 +70,8 @@ public record TribesConfig(
       @JsonProperty("master") String master,
       @JsonProperty("shuffle-partitions") int shufflePartitions,
       @JsonProperty("checkpoint-interval") int checkpointInterval,
-      @JsonProperty("checkpoint-dir") String checkpointDir) {}
+      @JsonProperty("checkpoint-dir") String checkpointDir,
+      @JsonProperty("in-memory-graph-edges") long inMemoryGraphEdges) {}
 
   /**
    * S3A settings applied to the Hadoop configuration as {@code fs.s3a.*} (null = leave S3A's own

@@ -1,9 +1,21 @@
 package io.tribes.segment;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
 
 import io.tribes.algo.LabelPropagation;
+import io.tribes.algo.Subgraph;
+import io.tribes.algo.Subgraphs;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
 import io.tribes.config.TribesConfig;
 import io.tribes.graph.InteractionGraph;
 import org.apache.spark.sql.Dataset;
@@ -11,7 +23,9 @@ import org.apache.spark.sql.Row;
 
 /**
  * Detect stage: weighted label propagation over the member graph, optionally seeded with the
- * previous run's communities, then refined to the size bounds by {@link CommunityRefiner}.
+ * previous run's communities, then refined to the size bounds by {@link CommunityRefiner}. Graphs of
+ * at most {@code spark.in-memory-graph-edges} edges run both steps in one task's memory, larger ones
+ * as distributed DataFrame iterations; the communities are the same either way.
  */
 public final class CommunityDetector {
   private final TribesConfig.Lpa lpa;
@@ -34,16 +48,19 @@ public final class CommunityDetector {
    */
   public Detection detect(InteractionGraph graph, Dataset<Row> previous) {
     Dataset<Row> vertices = graph.members().select("id");
-    LabelPropagation algorithm;
     if (previous != null) {
       Dataset<Row> byPrevious = graph.members().select("id", "member_id")
           .join(previous.select("member_id", "community_id"), "member_id");
       Dataset<Row> seeds = byPrevious.groupBy("community_id").agg(min("id").as("seed"))
           .join(byPrevious, "community_id").select("id", "seed");
       vertices = vertices.join(seeds, new String[] {"id"}, "left_outer");
-      algorithm = new LabelPropagation(vertices, graph.edges().select("src", "dst", "weight")).seedColumn("seed");
-    } else {
-      algorithm = new LabelPropagation(vertices, graph.edges().select("src", "dst", "weight"));
+    }
+    if (graph.stats().edges() <= spark.inMemoryGraphEdges()) {
+      return detectInMemory(vertices, graph.edges(), previous != null);
+    }
+    LabelPropagation algorithm = new LabelPropagation(vertices, graph.edges().select("src", "dst", "weight"));
+    if (previous != null) {
+      algorithm = algorithm.seedColumn("seed");
     }
     LabelPropagation.Result result = algorithm
         .mode(LabelPropagation.Mode.WEIGHTED)
@@ -57,4 +74,47 @@ public final class CommunityDetector {
     return new Detection(refined.assignments(), result.iterations(), result.converged(), previous != null,
         refined.rounds());
   }
+
+  /**
+   * The same label propagation and refinement on the whole graph inside one task ({@link Subgraph}): for
+   * graphs of at most {@code spark.in-memory-graph-edges} edges, where a Spark job per iteration costs far
+   * more than the iteration. The labels are identical to the distributed {@link LabelPropagation}'s.
+   */
+  private Detection detectInMemory(Dataset<Row> vertices, Dataset<Row> edges, boolean seeded) {
+    CommunityRefiner.Rules rules = CommunityRefiner.rules(community, lpa);
+    int maxIterations = lpa.maxIterations();
+    double threshold = lpa.convergenceThreshold();
+    Dataset<Row> detected = Subgraphs.map(vertices.withColumn("group", lit(0L)),
+        edges.select(lit(0L).as("group"), col("src"), col("dst"), col("weight").as("w")), 1, DETECTED,
+        (group, g) -> {
+          Subgraph.Labels labels = g.labelPropagation(g.seeds(), maxIterations, threshold, 0);
+          Map<Long, List<Integer>> byLabel = new TreeMap<>();
+          for (int i = 0; i < g.size(); i++) {
+            byLabel.computeIfAbsent(labels.labels()[i], k -> new ArrayList<>()).add(i);
+          }
+          List<Row> rows = new ArrayList<>(g.size());
+          for (Map.Entry<Long, List<Integer>> e : byLabel.entrySet()) {
+            Subgraph members = g.induced(e.getValue().stream().mapToInt(Integer::intValue).toArray());
+            for (Row r : rules.refine(e.getKey(), members)) {
+              rows.add(RowFactory.create(r.get(0), r.get(1), r.get(2), r.get(3), labels.iterations(),
+                  labels.converged()));
+            }
+          }
+          return rows;
+        }).persist(StorageLevel.MEMORY_AND_DISK());
+    Row stats = detected.agg(max("rounds"), max("iterations"), min("converged")).first();
+    if (stats.isNullAt(0)) {
+      return new Detection(detected.select("id", "community", "oversized"), 0, true, seeded, 0);
+    }
+    return new Detection(detected.select("id", "community", "oversized"), stats.getInt(1), stats.getBoolean(2),
+        seeded, stats.getInt(0));
+  }
+
+  private static final StructType DETECTED = new StructType()
+      .add("id", DataTypes.LongType, false)
+      .add("community", DataTypes.LongType, true)
+      .add("oversized", DataTypes.BooleanType, false)
+      .add("rounds", DataTypes.IntegerType, false)
+      .add("iterations", DataTypes.IntegerType, false)
+      .add("converged", DataTypes.BooleanType, false);
 }

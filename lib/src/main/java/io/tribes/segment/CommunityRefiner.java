@@ -69,13 +69,17 @@ public final class CommunityRefiner {
         .filter(col("group").equalTo(col("dg")))
         .select(col("group"), col("src"), col("dst"), col("weight").as("w"));
     int partitions = Integer.parseInt(labels.sparkSession().conf().get("spark.sql.shuffle.partitions"));
-    Rules rules = new Rules(community.minSize(), community.maxSize(), community.refineDepth(),
-        lpa.maxIterations(), lpa.convergenceThreshold());
+    Rules rules = rules(community, lpa);
     Dataset<Row> refined = Subgraphs.map(vertices, intra, partitions, REFINED, rules::refine)
         .persist(StorageLevel.MEMORY_AND_DISK());
     Row r = refined.agg(max("rounds")).first();
     int rounds = r.isNullAt(0) ? 0 : r.getInt(0);
     return new Refined(refined.select("id", "community", "oversized"), rounds);
+  }
+
+  static Rules rules(TribesConfig.Community community, TribesConfig.Lpa lpa) {
+    return new Rules(community.minSize(), community.maxSize(), community.refineDepth(), lpa.maxIterations(),
+        lpa.convergenceThreshold());
   }
 
   /** The refinement of one label's members, in memory (serializable: it travels to the tasks). */
