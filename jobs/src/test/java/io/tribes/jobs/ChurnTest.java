@@ -113,29 +113,7 @@ class ChurnTest {
   }
 
   private static List<String> rows(Path wh, String table, LocalDate day) {
-    Warehouse.PublishedRun r = run(wh, day);
-    Dataset<Row> df = switch (table) {
-      case Warehouse.MEMBER_SEGMENTS -> r.memberSegments();
-      case Warehouse.COMMUNITIES -> r.communities();
-      default -> r.communityEvents();
-    };
-    return df.collectAsList().stream().map(ChurnTest::canonical).sorted().toList();
-  }
-
-  /**
-   * A row as text, doubles to 9 significant digits: ids, communities, roles, ranks and counts must be
-   * identical, but PageRank and weight sums add doubles in partition order, so their last bits (about
-   * 1e-15 relative) may differ with the partition count (see README, "Determinism").
-   */
-  private static String canonical(Row r) {
-    StringBuilder sb = new StringBuilder();
-    for (int i = 0; i < r.length(); i++) {
-      String name = r.schema().fields()[i].name();
-      Object v = r.get(i);
-      sb.append(name).append('=').append(v instanceof Double d ? String.format(java.util.Locale.ROOT, "%.9g", d) : v)
-          .append(';');
-    }
-    return sb.toString();
+    return TableRows.of(run(wh, day), table);
   }
 
   private static void copyTree(Path from, Path to) throws IOException {

@@ -132,7 +132,7 @@ final class S3MockServer {
     throw new IllegalStateException("S3Mock not ready after " + STARTUP + "; see " + log);
   }
 
-  private static int freeLoopbackPort() throws IOException {
+  static int freeLoopbackPort() throws IOException {
     try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
     }
