@@ -3,6 +3,7 @@ package io.tribes.jobs;
 import io.tribes.config.TribesConfig;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
+import org.slf4j.LoggerFactory;
 
 /** The job's SparkSession: spark-submit's settings win; the config fills in what is unset. */
 final class Spark {
@@ -23,6 +24,11 @@ final class Spark {
     SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
     if (config.checkpointDir() != null) {
       spark.sparkContext().setCheckpointDir(config.checkpointDir());
+    } else if (!conf.get("spark.master").startsWith("local")) {
+      // local checkpoints live in one executor's block manager: losing that executor fails the run
+      LoggerFactory.getLogger(Spark.class).warn("spark.checkpoint-dir is not set on a cluster (master {}): a lost "
+          + "executor will fail the run; set spark.checkpoint-dir to a reliable path (hdfs://, s3a://)",
+          conf.get("spark.master"));
     }
     return spark;
   }
