@@ -135,6 +135,59 @@ public final class Subgraph {
     return new Subgraph(sub, subSeeds, s, d, w); // order kept: member indexes ascend as ids do
   }
 
+  /**
+   * The subgraphs induced by each label's members, in ascending label order: one pass over the edges
+   * (calling {@link #induced} per label would rescan every edge for every label).
+   *
+   * @param labels by vertex index
+   */
+  public java.util.SortedMap<Long, Subgraph> splitBy(long[] labels) {
+    java.util.TreeMap<Long, int[]> members = new java.util.TreeMap<>();
+    java.util.Map<Long, Integer> count = new HashMap<>();
+    for (long l : labels) count.merge(l, 1, Integer::sum);
+    int[] local = new int[ids.length];
+    java.util.Map<Long, Integer> fill = new HashMap<>();
+    for (int i = 0; i < ids.length; i++) {
+      int[] m = members.computeIfAbsent(labels[i], l -> new int[count.get(l)]);
+      int k = fill.merge(labels[i], 1, Integer::sum) - 1;
+      m[k] = i;
+      local[i] = k;
+    }
+    java.util.Map<Long, Integer> edgeCount = new HashMap<>();
+    for (int i = 0; i < src.length; i++) {
+      if (labels[src[i]] == labels[dst[i]]) edgeCount.merge(labels[src[i]], 1, Integer::sum);
+    }
+    java.util.Map<Long, int[][]> edges = new HashMap<>();
+    java.util.Map<Long, double[]> weights = new HashMap<>();
+    java.util.Map<Long, Integer> at = new HashMap<>();
+    for (int i = 0; i < src.length; i++) {
+      long l = labels[src[i]];
+      if (l != labels[dst[i]]) continue;
+      int n = edgeCount.get(l);
+      int[][] e = edges.computeIfAbsent(l, x -> new int[2][n]);
+      double[] w = weights.computeIfAbsent(l, x -> new double[n]);
+      int k = at.merge(l, 1, Integer::sum) - 1;
+      e[0][k] = local[src[i]];
+      e[1][k] = local[dst[i]];
+      w[k] = weight[i];
+    }
+    java.util.TreeMap<Long, Subgraph> out = new java.util.TreeMap<>();
+    for (java.util.Map.Entry<Long, int[]> m : members.entrySet()) {
+      int[] idx = m.getValue();
+      long[] sub = new long[idx.length];
+      long[] subSeeds = new long[idx.length];
+      for (int i = 0; i < idx.length; i++) {
+        sub[i] = ids[idx[i]];
+        subSeeds[i] = seeds[idx[i]];
+      }
+      int[][] e = edges.getOrDefault(m.getKey(), new int[2][0]);
+      double[] w = weights.getOrDefault(m.getKey(), new double[0]);
+      // edges keep their (src, dst, weight) order: local indexes ascend as the ids do
+      out.put(m.getKey(), new Subgraph(sub, subSeeds, e[0], e[1], w));
+    }
+    return out;
+  }
+
   /** Result of {@link #labelPropagation}: labels by vertex index. */
   public record Labels(long[] labels, int iterations, boolean converged) {}
 

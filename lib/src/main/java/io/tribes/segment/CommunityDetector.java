@@ -11,7 +11,6 @@ import io.tribes.algo.Subgraphs;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
@@ -88,14 +87,9 @@ public final class CommunityDetector {
         edges.select(lit(0L).as("group"), col("src"), col("dst"), col("weight").as("w")), 1, DETECTED,
         (group, g) -> {
           Subgraph.Labels labels = g.labelPropagation(g.seeds(), maxIterations, threshold, 0);
-          Map<Long, List<Integer>> byLabel = new TreeMap<>();
-          for (int i = 0; i < g.size(); i++) {
-            byLabel.computeIfAbsent(labels.labels()[i], k -> new ArrayList<>()).add(i);
-          }
           List<Row> rows = new ArrayList<>(g.size());
-          for (Map.Entry<Long, List<Integer>> e : byLabel.entrySet()) {
-            Subgraph members = g.induced(e.getValue().stream().mapToInt(Integer::intValue).toArray());
-            for (Row r : rules.refine(e.getKey(), members)) {
+          for (Map.Entry<Long, Subgraph> e : g.splitBy(labels.labels()).entrySet()) {
+            for (Row r : rules.refine(e.getKey(), e.getValue())) {
               rows.add(RowFactory.create(r.get(0), r.get(1), r.get(2), r.get(3), labels.iterations(),
                   labels.converged()));
             }

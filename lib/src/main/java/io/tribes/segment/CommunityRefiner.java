@@ -99,8 +99,15 @@ public final class CommunityRefiner {
         for (int[] p : parts) (p.length > maxSize ? over : next).add(p);
         if (over.isEmpty()) break;
         rounds++;
-        for (int[] p : over) {
-          Subgraph sub = g.induced(p);
+        long[] overIndex = new long[n];
+        java.util.Arrays.fill(overIndex, -1);
+        for (int k = 0; k < over.size(); k++) {
+          for (int i : over.get(k)) overIndex[i] = k;
+        }
+        java.util.SortedMap<Long, Subgraph> subgraphs = g.splitBy(overIndex); // one pass over the edges
+        for (int k = 0; k < over.size(); k++) {
+          int[] p = over.get(k);
+          Subgraph sub = subgraphs.get((long) k);
           long[] split = sub.connectedParts(sub.labelPropagation(maxIterations, convergenceThreshold, maxSize).labels());
           List<int[]> pieces = parts(split, p);
           if (pieces.size() == 1) dense.add(p); // came back whole: genuinely dense

@@ -122,4 +122,23 @@ class SubgraphTest {
     assertArrayEquals(a.labelPropagation(20, 0, 5).labels(), b.labelPropagation(20, 0, 5).labels());
     assertTrue(a.labelPropagation(20, 0, 0).iterations() > 1);
   }
+
+  @Test
+  void splitByGivesEachLabelsInducedSubgraph() {
+    Graph graph = random(6, 50, 200);
+    Subgraph g = graph.subgraph();
+    long[] labels = new long[g.size()];
+    for (int i = 0; i < labels.length; i++) labels[i] = (i * 7) % 5;
+    java.util.SortedMap<Long, Subgraph> parts = g.splitBy(labels);
+    assertEquals(java.util.List.of(0L, 1L, 2L, 3L, 4L), new ArrayList<>(parts.keySet()));
+    for (long l = 0; l < 5; l++) {
+      List<Integer> members = new ArrayList<>();
+      for (int i = 0; i < labels.length; i++) if (labels[i] == l) members.add(i);
+      Subgraph expected = g.induced(members.stream().mapToInt(Integer::intValue).toArray());
+      Subgraph actual = parts.get(l);
+      assertEquals(expected.size(), actual.size());
+      assertArrayEquals(expected.pageRank(0.85, 20, 0).ranks(), actual.pageRank(0.85, 20, 0).ranks());
+      assertArrayEquals(expected.labelPropagation(10, 0, 0).labels(), actual.labelPropagation(10, 0, 0).labels());
+    }
+  }
 }
