@@ -140,6 +140,8 @@ class PublishFaultTest {
       if (f.contains("run_date=")) {
         String date = f.replaceAll(".*run_date=([0-9-]+)/.*", "$1");
         assertTrue(dates.contains(LocalDate.parse(date)), "partition without a committed run: " + f);
+        String runId = new Warehouse(spark, warehouse).manifest(LocalDate.parse(date)).orElseThrow().runId();
+        assertTrue(f.contains("/run_date=" + date + "/run_id=" + runId + "/"), "not the committed run's: " + f);
       }
     }
   }
@@ -220,12 +222,19 @@ class PublishFaultTest {
     assertEquals(d1, Tables.of(w.run(D1).orElseThrow()));
     assertClean(warehouse, List.of(D1, D2));
 
-    // a rerun of the published date D2 interrupted after withdrawing it: D2 is not a run until rerun,
-    // latest() falls back to D1, and the rerun restores D2
-    assertTrue(publish(warehouse, D2, 30, "publish:moved") != null);
-    assertEquals(List.of(D1), w.runDates());
-    assertEquals(D1.toString(), w.latest().orElseThrow().manifest().runDate());
+    // a rerun of the published date D2, interrupted at each point before its manifest: the published
+    // run of D2 stays committed, latest and complete (its own run_id directory is never touched)
+    String d2RunId = w.run(D2).orElseThrow().manifest().runId();
+    for (String point : List.of("publish:staging", "publish:staged", "publish:moved")) {
+      assertTrue(publish(warehouse, D2, 30, point) != null, point);
+      assertEquals(List.of(D1, D2), w.runDates(), point);
+      Warehouse.PublishedRun latest = w.latest().orElseThrow();
+      assertEquals(d2RunId, latest.manifest().runId(), point);
+      assertEquals(reference, Tables.of(latest), point);
+      assertEquals(d1, Tables.of(w.run(D1).orElseThrow()), point);
+    }
     assertEquals(null, publish(warehouse, D2, 30, null));
+    assertTrue(!d2RunId.equals(w.latest().orElseThrow().manifest().runId()), "the rerun replaced D2");
     assertEquals(reference, Tables.of(w.latest().orElseThrow()));
     assertClean(warehouse, List.of(D1, D2));
   }
@@ -285,11 +294,16 @@ class PublishFaultTest {
     Files.createDirectories(dir.resolve("retention/communities/run_date=2026-10-01"));
     Files.writeString(dir.resolve("retention/communities/run_date=2026-10-01/part-0.parquet"), "x");
 
-    // a failed run removes nothing (its rerun of D3 withdrew D3; latest() falls back to D2)
+    // a failed run removes nothing (and its rerun of D3 leaves the published D3 committed)
     assertTrue(publish(warehouse, D3, 2, "publish:moved") != null);
-    assertEquals(List.of(D1, D2), w.runDates());
-    assertEquals(D2.toString(), w.latest().orElseThrow().manifest().runDate());
+    assertEquals(List.of(D1, D2, D3), w.runDates());
+    assertEquals(D3.toString(), w.latest().orElseThrow().manifest().runDate());
     assertTrue(Files.isDirectory(dir.resolve("retention/member_segments/run_date=" + D1)));
+    // what it left: a run_id directory of D3 that no manifest names
+    try (var listing = Files.list(dir.resolve("retention/member_segments/run_date=" + D3))) {
+      assertEquals(2, listing.count(), "the published and the interrupted run of D3");
+    }
+    assertEquals(reference, withDate(Tables.of(w.run(D3).orElseThrow()), D2));
 
     assertEquals(null, publish(warehouse, D3, 2, null));
     assertEquals(List.of(D2, D3), w.runDates());

@@ -6,10 +6,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Set;
 import org.apache.hadoop.fs.FileStatus;
 import java.util.Map;
 import org.apache.hadoop.fs.FileSystem;
@@ -21,11 +20,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Publishes a run whole or not at all. The tables are written under {@code _staging/}; only when
- * both are complete are they moved into their {@code run_date=} partitions (replacing a previous run
- * of the same date), then {@code runs/<date>/manifest.json} is written, then {@code _latest}. A
- * failure before the manifest leaves the previously published runs as they were for readers, who go
- * through the manifest (see {@link Warehouse}).
+ * Publishes a run whole or not at all. The tables are written under {@code _staging/}; only when all
+ * are complete are they moved into the run's own {@code run_date=<date>/run_id=<id>/} directories, then
+ * {@code runs/<date>/manifest.json} is written (the commit: one atomic write that also replaces the
+ * manifest of an earlier run of the same date), then {@code _latest}; only then are the superseded
+ * directories of the date removed. A failure at any point before the manifest leaves every published
+ * run, including an earlier run of the same date, as it was for readers, who go through the manifest
+ * (see {@link Warehouse}).
  */
 public final class SegmentWriter {
   private static final Logger LOG = LoggerFactory.getLogger(SegmentWriter.class);
@@ -59,35 +60,30 @@ public final class SegmentWriter {
         Path dir = new Path(staging, e.getKey());
         e.getValue().write().mode(SaveMode.ErrorIfExists).parquet(dir.toString());
         long rows = e.getValue().sparkSession().read().parquet(dir.toString()).count();
-        outputs.put(e.getKey(), new RunManifest.OutputStats(warehouse.partition(e.getKey(), date).toString(), rows));
+        outputs.put(e.getKey(), new RunManifest.OutputStats(dir.toString(), rows));
         if (outputs.size() == 1) FaultPoint.reached("publish:staging");
       }
       FaultPoint.reached("publish:staged");
 
-      // Commit: the date's previous manifest goes first, so no reader pairs it with new tables.
-      Path manifestPath = warehouse.manifestPath(date);
-      fs.delete(manifestPath, false);
-      Path trash = new Path(new Path(warehouse.root(), Warehouse.TRASH), staging.getName());
+      // The run's own directories: an earlier run of the same date stays committed and untouched.
+      String runId = draft.runId();
       for (String table : byName.keySet()) {
-        Path target = warehouse.partition(table, date);
-        if (fs.exists(target)) {
-          fs.mkdirs(trash);
-          rename(fs, target, new Path(trash, table));
-        }
+        Path target = warehouse.tableDir(table, date, runId);
         fs.mkdirs(target.getParent());
         rename(fs, new Path(staging, table), target);
+        outputs.put(table, new RunManifest.OutputStats(target.toString(), outputs.get(table).rows()));
       }
       FaultPoint.reached("publish:moved");
       RunManifest manifest = draft.withOutputs(outputs, Instant.now().toString());
-      warehouse.writeAtomically(manifestPath, Warehouse.toJson(manifest));
+      warehouse.writeAtomically(warehouse.manifestPath(date), Warehouse.toJson(manifest));
       FaultPoint.reached("publish:manifest");
       if (latestAfter(date).equals(date)) {
         // otherwise _latest already names a later committed run (with its own run id) and stays
         warehouse.writeAtomically(new Path(warehouse.root(), Warehouse.LATEST),
             Warehouse.toJson(Warehouse.pointer(date, manifest.runId())));
       }
-      fs.delete(trash, true);
       fs.delete(staging, true);
+      removeSuperseded(fs, date, runId);
       LOG.info("published run {} to {}", date, warehouse.root());
       applyRetention(fs);
       return manifest;
@@ -97,8 +93,9 @@ public final class SegmentWriter {
   }
 
   /**
-   * Removes what an interrupted earlier run left behind: its staging and trash directories (the
-   * job is the warehouse's only writer, so any other staging directory is a dead run's).
+   * Removes what an interrupted earlier run left behind: its staging directory (and {@code _trash/}, which
+   * versions before run ids used); the job is the warehouse's only writer, so any other staging directory
+   * is a dead run's.
    */
   private void removeLeftovers(FileSystem fs) throws IOException {
     for (String dir : new String[] {Warehouse.STAGING, Warehouse.TRASH}) {
@@ -111,10 +108,27 @@ public final class SegmentWriter {
   }
 
   /**
+   * Removes what a committed run of {@code date} replaced: the other {@code run_id=} directories of
+   * the date (an earlier run's, or an interrupted run's) and tables of the layout before run ids.
+   */
+  private void removeSuperseded(FileSystem fs, LocalDate date, String runId) throws IOException {
+    for (String table : Warehouse.TABLES) {
+      Path dir = warehouse.partition(table, date);
+      if (!fs.exists(dir)) continue;
+      for (FileStatus s : fs.listStatus(dir)) {
+        if (!s.getPath().getName().equals(Warehouse.RUN_ID_PREFIX + runId)) {
+          fs.delete(s.getPath(), true);
+          LOG.info("removed {}: superseded by run {}", s.getPath(), runId);
+        }
+      }
+    }
+  }
+
+  /**
    * After a successful commit: keeps the {@code retentionRuns} most recent committed runs (by date),
    * removing older ones manifest first (so they stop being committed runs at once), then their
-   * partitions; also removes partitions that have no manifest (left by a run interrupted after
-   * moving its tables). Never touches the run just published, which is committed and newest or kept.
+   * directories; also removes directories that no manifest names (left by runs interrupted after
+   * moving their tables). Never touches the run just published, which is committed and newest or kept.
    */
   private void applyRetention(FileSystem fs) throws IOException {
     List<LocalDate> committed = warehouse.runDates();
@@ -124,17 +138,30 @@ public final class SegmentWriter {
       for (String table : Warehouse.TABLES) fs.delete(warehouse.partition(table, d), true);
       LOG.info("retention: removed run {} (keeping the last {} runs)", d, retentionRuns);
     }
-    Set<String> kept = new HashSet<>();
-    committed.subList(committed.size() - Math.min(committed.size(), retentionRuns), committed.size())
-        .forEach(d -> kept.add("run_date=" + d));
+    Map<String, String> kept = new HashMap<>(); // run_date=<date> -> run id
+    for (LocalDate d : committed.subList(committed.size() - Math.min(committed.size(), retentionRuns),
+        committed.size())) {
+      kept.put("run_date=" + d, warehouse.manifest(d).map(RunManifest::runId).orElse(null));
+    }
     for (String table : Warehouse.TABLES) {
       Path dir = new Path(warehouse.root(), table);
       if (!fs.exists(dir)) continue;
       for (FileStatus s : fs.listStatus(dir)) {
         String name = s.getPath().getName();
-        if (name.startsWith("run_date=") && !kept.contains(name)) {
+        if (!name.startsWith("run_date=")) continue;
+        if (!kept.containsKey(name)) {
           fs.delete(s.getPath(), true);
           LOG.info("removed {}: no committed run", s.getPath());
+        } else if (s.isDirectory()) {
+          for (FileStatus r : fs.listStatus(s.getPath())) {
+            String child = r.getPath().getName();
+            // another run's directory of a committed date: an interrupted rerun's; legacy files stay
+            if (child.startsWith(Warehouse.RUN_ID_PREFIX)
+                && !child.equals(Warehouse.RUN_ID_PREFIX + kept.get(name))) {
+              fs.delete(r.getPath(), true);
+              LOG.info("removed {}: not the committed run of its date", r.getPath());
+            }
+          }
         }
       }
     }

@@ -29,12 +29,19 @@ import org.apache.spark.sql.SparkSession;
  * The warehouse layout and its reader API. Readers only ever see committed runs:
  *
  * <pre>
- * &lt;root&gt;/member_segments/run_date=YYYY-MM-DD/   Parquet
- * &lt;root&gt;/communities/run_date=YYYY-MM-DD/       Parquet
- * &lt;root&gt;/runs/YYYY-MM-DD/manifest.json          written after the tables: a run without it is not committed
- * &lt;root&gt;/_latest                                JSON {"run_date": ...}, written last
- * &lt;root&gt;/_staging/                              work in progress; never read
+ * &lt;root&gt;/member_segments/run_date=YYYY-MM-DD/run_id=ID/    Parquet
+ * &lt;root&gt;/communities/run_date=YYYY-MM-DD/run_id=ID/        Parquet
+ * &lt;root&gt;/community_events/run_date=YYYY-MM-DD/run_id=ID/   Parquet
+ * &lt;root&gt;/runs/YYYY-MM-DD/manifest.json   the commit: names the date's run_id; written after the tables
+ * &lt;root&gt;/_latest                         JSON {"run_date": ..., "run_id": ...}, written last
+ * &lt;root&gt;/_staging/                       work in progress; never read
  * </pre>
+ *
+ * <p>Each run writes its own {@code run_id=} directory, so a rerun of a published date never touches
+ * the tables the date's manifest names: the manifest is replaced in one atomic write, and the
+ * superseded directory is removed only after that. A {@code run_id=} directory that its date's manifest
+ * does not name is not committed. Warehouses written before run ids were in the layout (tables directly
+ * under {@code run_date=}) are still read.
  */
 public final class Warehouse {
   public static final String MEMBER_SEGMENTS = "member_segments";
@@ -44,6 +51,7 @@ public final class Warehouse {
   static final String LATEST = "_latest";
   static final String STAGING = "_staging";
   static final String TRASH = "_trash";
+  static final String RUN_ID_PREFIX = "run_id=";
   static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private final SparkSession spark;
@@ -76,8 +84,9 @@ public final class Warehouse {
   public Optional<PublishedRun> run(LocalDate date) {
     Optional<RunManifest> manifest = manifest(date);
     if (manifest.isEmpty()) return Optional.empty();
-    return Optional.of(new PublishedRun(manifest.get(), table(MEMBER_SEGMENTS, date), table(COMMUNITIES, date),
-        table(COMMUNITY_EVENTS, date)));
+    RunManifest m = manifest.get();
+    return Optional.of(new PublishedRun(m, table(MEMBER_SEGMENTS, m), table(COMMUNITIES, m),
+        table(COMMUNITY_EVENTS, m)));
   }
 
   /** The latest committed run strictly before {@code date}: what a run of {@code date} continues from. */
@@ -89,19 +98,21 @@ public final class Warehouse {
     return Optional.empty();
   }
 
-  private Dataset<Row> table(String name, LocalDate date) {
-    Path p = partition(name, date);
-    if (name.equals(COMMUNITY_EVENTS)) {
-      try {
-        if (!fs().exists(p)) {
-          // runs published before community_events existed: no events, same schema
-          return spark.createDataFrame(List.of(), io.tribes.segment.CommunityMatcher.EVENTS);
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
+  /** The directory holding table {@code name} of the committed run described by {@code manifest}. */
+  private Dataset<Row> table(String name, RunManifest manifest) {
+    LocalDate date = LocalDate.parse(manifest.runDate());
+    try {
+      FileSystem fs = fs();
+      Path p = tableDir(name, date, manifest.runId());
+      if (!fs.exists(p)) p = partition(name, date); // the layout before run ids
+      if (name.equals(COMMUNITY_EVENTS) && !fs.exists(p)) {
+        // runs published before community_events existed: no events, same schema
+        return spark.createDataFrame(List.of(), io.tribes.segment.CommunityMatcher.EVENTS);
       }
+      return spark.read().parquet(p.toString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
-    return spark.read().parquet(p.toString());
   }
 
   /** Dates of all committed runs, oldest first. */
@@ -151,8 +162,17 @@ public final class Warehouse {
     return root;
   }
 
+  /** {@code <root>/<table>/run_date=<date>}: the date's directory, holding one {@code run_id=} directory per run. */
   public Path partition(String table, LocalDate date) {
     return new Path(new Path(root, table), "run_date=" + date);
+  }
+
+  /** {@code <root>/<table>/run_date=<date>/run_id=<runId>}: where the run writes the table. */
+  public Path tableDir(String table, LocalDate date, String runId) {
+    if (runId == null || runId.isBlank() || runId.contains("/")) {
+      throw new IllegalArgumentException("runId must be a non-empty name without '/', got '" + runId + "'");
+    }
+    return new Path(partition(table, date), RUN_ID_PREFIX + runId);
   }
 
   Path manifestPath(LocalDate date) {
@@ -185,18 +205,27 @@ public final class Warehouse {
     }
   }
 
-  /** Writes a small file so that readers see the old or the new content, never a partial one. */
+  /** Writes a small file so that readers see the old or the new content, never a partial one or none. */
   void writeAtomically(Path target, byte[] content) throws IOException {
     FileSystem fs = fs();
     fs.mkdirs(target.getParent());
+    String scheme = fs.getUri().getScheme();
+    if (scheme != null && scheme.startsWith("s3")) {
+      // S3: one PUT replaces an object atomically (readers see the old or the new object, never none),
+      // and S3A writes the object only on close; a rename would be a copy and a delete.
+      try (OutputStream out = fs.create(target, true)) {
+        out.write(content);
+      }
+      return;
+    }
     Path tmp = new Path(target.getParent(), "." + target.getName() + "." + UUID.randomUUID() + ".tmp");
     try (OutputStream out = fs.create(tmp, false)) {
       out.write(content);
     }
     try {
       FileContext.getFileContext(target.toUri(), conf()).rename(tmp, target, Options.Rename.OVERWRITE);
-    } catch (IOException | UnsupportedOperationException e) {
-      // Object stores: a single PUT is atomic, so replace by delete + rename of the small object.
+    } catch (UnsupportedOperationException e) {
+      // a file system without an overwriting rename: a short window in which the file is absent
       fs.delete(target, false);
       if (!fs.rename(tmp, target)) throw new IOException("cannot rename " + tmp + " to " + target);
     }

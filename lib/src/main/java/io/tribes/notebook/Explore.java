@@ -332,14 +332,9 @@ public final class Explore {
     List<Dataset<Row>> parts = new ArrayList<>();
     if (hasEvents()) {
       for (String d : runDates()) {
-        Path p = new Path(new Path(warehouse.root(), COMMUNITY_EVENTS), "run_date=" + d);
-        try {
-          if (!p.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(p)) continue;
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-        Dataset<Row> t = spark.read().parquet(p.toString());
-        parts.add(withRunDate(t, d));
+        // through the run's manifest: the committed run_id directory of the date
+        Dataset<Row> t = runOf(d).communityEvents();
+        if (!t.isEmpty()) parts.add(withRunDate(t, d));
       }
     }
     if (parts.isEmpty()) return "[]";
