@@ -13,7 +13,7 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * {@code generate-sample --out DIR [--members N] [--days D] [--seed S] [--end-date YYYY-MM-DD]
- * [--consecutive-days K]}: writes a deterministic synthetic sample (interactions, members, truth) as
+ * [--consecutive-days K] [--activity X]}: writes a deterministic synthetic sample (interactions, members, truth) as
  * Parquet under DIR; with {@code --consecutive-days K} a K-day churn sample instead
  * ({@code DIR/day=YYYY-MM-DD/...} and {@code DIR/events}, see {@link SampleGenerator#generateDays}).
  * Options also accept the {@code --name=value} form. Returns 0 on success, 2 on bad arguments
@@ -24,7 +24,8 @@ public final class GenerateSampleCommand {
   public static final String USAGE = "usage: " + NAME
       + " --out DIR [--members N (default 20000)] [--days D (default 30)] [--seed S (default 42)]"
       + " [--end-date YYYY-MM-DD (exclusive, default " + SampleSpec.DEFAULT_END_DATE + ")]"
-      + " [--consecutive-days K (churn sample: K daily snapshots)]";
+      + " [--consecutive-days K (churn sample: K daily snapshots)]"
+      + " [--activity X (interaction rate multiplier, default 1)]";
 
   static final long DEFAULT_MEMBERS = 20_000;
   static final int DEFAULT_DAYS = 30;
@@ -95,6 +96,7 @@ public final class GenerateSampleCommand {
       LocalDate endDate = SampleSpec.DEFAULT_END_DATE;
       String out = null;
       int consecutive = 0;
+      double activity = 1.0;
       Options o = new Options();
       Set<String> seen = new HashSet<>();
       for (int i = 0; i < args.length; i++) {
@@ -113,9 +115,10 @@ public final class GenerateSampleCommand {
           name = arg.substring(0, eq);
           value = arg.substring(eq + 1);
         }
-        if (!Set.of("--members", "--days", "--seed", "--out", "--end-date", "--consecutive-days").contains(name)) {
+        if (!Set.of("--members", "--days", "--seed", "--out", "--end-date", "--consecutive-days", "--activity")
+            .contains(name)) {
           throw new BadArgument("unknown option " + name
-              + " (expected --members, --days, --seed, --out, --end-date or --consecutive-days)");
+              + " (expected --members, --days, --seed, --out, --end-date, --consecutive-days or --activity)");
         }
         if (!seen.add(name)) {
           throw new BadArgument(name + " given more than once");
@@ -161,6 +164,16 @@ public final class GenerateSampleCommand {
             }
             consecutive = (int) k;
           }
+          case "--activity" -> {
+            try {
+              activity = Double.parseDouble(value.strip());
+            } catch (NumberFormatException e) {
+              throw bad(name, value);
+            }
+            if (!(activity > 0 && activity <= SampleSpec.MAX_ACTIVITY)) {
+              throw bad(name, value);
+            }
+          }
           default -> throw new IllegalStateException(name);
         }
       }
@@ -169,7 +182,7 @@ public final class GenerateSampleCommand {
       }
       o.out = out;
       o.consecutiveDays = consecutive;
-      o.spec = new SampleSpec(members, days, seed, endDate);
+      o.spec = new SampleSpec(members, days, seed, endDate, activity);
       return o;
     }
 
@@ -182,6 +195,7 @@ public final class GenerateSampleCommand {
         case "--end-date" -> "an exclusive end date as YYYY-MM-DD";
         case "--consecutive-days" -> "a whole number of daily snapshots from 1 to "
             + SampleGenerator.MAX_CONSECUTIVE_DAYS;
+        case "--activity" -> "a multiplier of the daily interaction rates, > 0 and <= " + SampleSpec.MAX_ACTIVITY;
         default -> "a value";
       };
     }

@@ -49,6 +49,8 @@ class GenerateSampleCommandTest {
     assertBad("--out", "--out", "a", "--out", "b");
     assertBad("stray", "stray", "--out", "x");
     assertBad("--consecutive-days", "--consecutive-days", "0", "--out", "x");
+    assertBad("--activity", "--activity", "0", "--out", "x");
+    assertBad("--activity", "--activity", "lots", "--out", "x");
     assertEquals("", outBytes.toString(StandardCharsets.UTF_8));
   }
 
@@ -67,6 +69,8 @@ class GenerateSampleCommandTest {
     assertEquals(java.time.LocalDate.of(2025, 1, 31), o.spec.endDate());
     assertEquals("s3a://b/p", o.out);
     assertEquals(0, o.consecutiveDays);
+    assertEquals(1.0, o.spec.activity());
+    assertEquals(2.5, GenerateSampleCommand.Options.parse(new String[] {"--out", "d", "--activity", "2.5"}).spec.activity());
     assertEquals(3, GenerateSampleCommand.Options.parse(new String[] {"--out", "d", "--consecutive-days", "3"})
         .consecutiveDays);
   }

@@ -195,6 +195,7 @@ public final class ConfigLoader {
     var lc = c.lifecycle();
     check(lc.matchJaccard() > 0 && lc.matchJaccard() <= 1, "lifecycle.match-jaccard", "must be in (0, 1]", lc.matchJaccard());
     check(lc.eventShare() > 0 && lc.eventShare() <= 0.5, "lifecycle.event-share", "must be in (0, 0.5]", lc.eventShare());
+    check(lc.eventMinMembers() >= 1, "lifecycle.event-min-members", "must be >= 1", lc.eventMinMembers());
     check(lc.sizeChange() >= 0, "lifecycle.size-change", "must be >= 0", lc.sizeChange());
     check(cm.ambassadorFraction() > 0 && cm.ambassadorFraction() <= 1, "community.ambassador-fraction",
         "must be in (0, 1]", cm.ambassadorFraction());

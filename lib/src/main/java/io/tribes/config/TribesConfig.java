@@ -63,6 +63,7 @@ public record TribesConfig(
   public record Lifecycle(
       @JsonProperty("match-jaccard") double matchJaccard,
       @JsonProperty("event-share") double eventShare,
+      @JsonProperty("event-min-members") int eventMinMembers,
       @JsonProperty("size-change") double sizeChange,
       @JsonProperty("seed-from-previous") boolean seedFromPrevious) {}
 

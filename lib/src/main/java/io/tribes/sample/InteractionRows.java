@@ -74,7 +74,7 @@ final class InteractionRows {
       double activity = Math.exp(Knobs.ACTIVITY_SIGMA * traits.gaussian());
       activity = Math.min(Knobs.ACTIVITY_MAX, Math.max(Knobs.ACTIVITY_MIN, activity));
       double factor = traits.uniform(Knobs.AMBASSADOR_FACTOR_MIN, Knobs.AMBASSADOR_FACTOR_MAX);
-      double rate = Knobs.ORDINARY_DAILY * activity;
+      double rate = Knobs.ORDINARY_DAILY * activity * l.activity;
       if (role == Layout.AMBASSADOR) {
         rate *= factor;
       } else if (role == Layout.UNAFFILIATED || c < 0) {
@@ -146,7 +146,7 @@ final class InteractionRows {
         case Layout.BOT -> Knobs.BOT_DAILY;
         default -> Knobs.CELEBRITY_DAILY;
       };
-      return (int) Math.max(Knobs.HUB_MIN_DAILY, Math.round(share * l.commMembers.length));
+      return (int) Math.max(Knobs.HUB_MIN_DAILY, Math.round(share * l.activity * l.commMembers.length));
     }
 
     @Override

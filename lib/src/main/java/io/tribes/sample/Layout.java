@@ -26,6 +26,8 @@ final class Layout implements Serializable {
   static final byte LEFT = 7;
 
   final long seed;
+  /** Multiplier of every account's daily interaction rate ({@link SampleSpec#activity()}). */
+  final double activity;
   /** Slots [0, universe) exist (some may be inactive). */
   final int universe;
   final int permDomain;
@@ -47,10 +49,11 @@ final class Layout implements Serializable {
   /** Hub slots. */
   final int[] hubs;
 
-  Layout(long seed, int universe, int permDomain, int idWidth, int communityWidth, byte[] role,
+  Layout(long seed, double activity, int universe, int permDomain, int idWidth, int communityWidth, byte[] role,
       int[] communityOf, int[] commOffsets, int[] commMembers, int[] commAmbassadors,
       int[] unaffiliated, int[] hubs) {
     this.seed = seed;
+    this.activity = activity;
     this.universe = universe;
     this.permDomain = permDomain;
     this.idWidth = idWidth;
@@ -77,7 +80,7 @@ final class Layout implements Serializable {
         roles[s] = LEFT;
       }
     }
-    return new Layout(seed, universe, permDomain, idWidth, communityWidth, roles, communityOf,
+    return new Layout(seed, activity, universe, permDomain, idWidth, communityWidth, roles, communityOf,
         commOffsets, commMembers, commAmbassadors, unaffiliated, hubs);
   }
 

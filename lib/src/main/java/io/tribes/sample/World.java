@@ -12,6 +12,8 @@ import java.util.List;
  */
 final class World {
   final long seed;
+  /** {@link SampleSpec#activity()}. */
+  final double activity;
   /** The initial population (hubs included): slots below it get permuted ids. */
   final int permDomain;
   int universe;
@@ -21,8 +23,9 @@ final class World {
   final List<IntList> communities = new ArrayList<>();
   final int[] hubs;
 
-  private World(long seed, int permDomain, int hubCount) {
+  private World(long seed, double activity, int permDomain, int hubCount) {
     this.seed = seed;
+    this.activity = activity;
     this.permDomain = permDomain;
     this.universe = permDomain;
     this.role = new byte[permDomain];
@@ -35,7 +38,7 @@ final class World {
   static World initial(SampleSpec spec) {
     int n = Math.toIntExact(spec.members());
     int hubCount = 1 + Knobs.BOTS + Knobs.CELEBRITIES;
-    World w = new World(spec.seed(), n, hubCount);
+    World w = new World(spec.seed(), spec.activity(), n, hubCount);
     int slot = 0;
     w.role[slot] = Layout.BRAND;
     w.hubs[slot] = slot;
@@ -173,7 +176,7 @@ final class World {
         unaffiliated.add(s);
       }
     }
-    return new Layout(seed, universe, permDomain, idWidth, communityWidth,
+    return new Layout(seed, activity, universe, permDomain, idWidth, communityWidth,
         Arrays.copyOf(role, universe), Arrays.copyOf(communityOf, universe), offsets, members,
         ambassadors, unaffiliated.toArray(), hubs.clone());
   }

@@ -43,7 +43,7 @@ import org.apache.spark.sql.types.StructType;
  * id, since an id is born on one date only.
  *
  * <p><b>Events</b> (table {@code community_events}), with a part being a community holding at least
- * {@code lifecycle.event-share} of another's members:
+ * {@code lifecycle.event-share} of another's members, and at least {@code lifecycle.event-min-members} of them:
  * {@code merged} — a community holding parts of two or more previous communities; {@code split} —
  * each of two or more current parts of one previous community; otherwise a matched community
  * {@code grew} or {@code shrank} when its size changed by at least {@code lifecycle.size-change},
@@ -120,11 +120,13 @@ public final class CommunityMatcher {
       }
     }
 
-    // Parts: a current community holding at least event-share of a previous community's members.
+    // Parts: a current community holding at least event-share of a previous community's members, and
+    // at least event-min-members of them (a member or two moving on is churn, not a split or merge).
     Map<String, TreeSet<Long>> partsOfPrevious = new TreeMap<>();
     Map<Long, TreeSet<String>> sourcesOfCurrent = new TreeMap<>();
     for (Overlap o : overlaps) {
-      if ((double) o.inter() / prevSize.get(o.previous()) >= config.eventShare()) {
+      if ((double) o.inter() / prevSize.get(o.previous()) >= config.eventShare()
+          && o.inter() >= config.eventMinMembers()) {
         partsOfPrevious.computeIfAbsent(o.previous(), k -> new TreeSet<>()).add(o.current());
         sourcesOfCurrent.computeIfAbsent(o.current(), k -> new TreeSet<>()).add(o.previous());
       }

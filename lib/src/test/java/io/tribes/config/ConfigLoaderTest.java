@@ -62,6 +62,7 @@ class ConfigLoaderTest {
     assertMessage("lpa:\n  max-iterations: 0\n", "'lpa.max-iterations': must be > 0, got 0");
     assertMessage("pagerank:\n  max-iterations: -3\n", "'pagerank.max-iterations': must be > 0, got -3");
     assertMessage("community:\n  min-size: 10\n  max-size: 5\n", "'community.max-size': must be >= community.min-size (10), got 5");
+    assertMessage("lifecycle:\n  event-min-members: 0\n", "'lifecycle.event-min-members': must be >= 1, got 0");
     assertMessage("run-date: 2026-13-45\n", "'run-date': expected a date YYYY-MM-DD, got '2026-13-45'");
     assertMessage("pagerank:\n  damping-factor: 1.5\n", "'pagerank.damping-factor'");
     assertMessage("graph:\n  type-weights:\n    like: -1\n", "'graph.type-weights.like'");

@@ -67,6 +67,19 @@ class SampleGeneratorTest {
   }
 
   @Test
+  void activityMultipliesTheInteractionsAndKeepsTheStructure() {
+    String out = tmp.resolve("busy").toString();
+    SampleSummary busy = new SampleGenerator(spark).generate(
+        new SampleSpec(MEMBERS, DAYS, SEED, END, 3.0), out);
+    double ratio = (double) busy.interactions() / summary.interactions();
+    assertTrue(ratio > 2.7 && ratio < 3.3, "3x activity gave " + ratio + "x the interactions");
+    assertEquals(truth.orderBy("member_id").collectAsList(), read(out, "truth").orderBy("member_id").collectAsList());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> new SampleSpec(MEMBERS, DAYS, SEED, END, 0.0));
+    assertTrue(e.getMessage().startsWith("activity must be"), e.getMessage());
+  }
+
+  @Test
   void schemasAreExactlyTheInputContract() {
     assertEquals(SampleSchemas.INTERACTIONS, interactions.schema());
     assertEquals(SampleSchemas.MEMBERS, members.schema());
