@@ -92,8 +92,11 @@ public final class Tribes {
       String msg = String.valueOf(c.getMessage());
       if (msg.contains("FAILED_READ_FILE") || msg.contains("is not a Parquet file")
           || c.getClass().getName().startsWith("org.apache.parquet")) {
-        System.err.println("tribes: error: input not readable as Parquet: " + msg.split("\n")[0].trim()
-            + " (" + InputReader.rootMessage(c) + ")");
+        // name the file, not Spark's error class: "Encountered error while reading file <path>. SQLSTATE..."
+        java.util.regex.Matcher file = java.util.regex.Pattern.compile("reading file (\\S+?)\\.?\\s").matcher(msg);
+        String what = file.find() ? "input file " + file.group(1) : "input (" + msg.split("\n")[0].trim() + ")";
+        System.err.println("tribes: error: " + what + ": not readable as Parquet (" + InputReader.rootMessage(c)
+            + "; expected a Parquet file)");
         return 2;
       }
     }

@@ -66,6 +66,7 @@ class BadInputTest {
   private static void assertRejected(CliRun run, String... expectedParts) {
     assertEquals(2, run.exitCode(), run.stderr());
     String line = run.stderr().lines().filter(l -> l.startsWith("tribes: error:")).findFirst().orElse("");
+    System.out.println("rejected with exit " + run.exitCode() + ": " + line); // the answer, for the record
     for (String part : expectedParts) {
       assertTrue(line.contains(part), "expected '" + part + "' in: " + run.stderr());
     }
@@ -114,11 +115,13 @@ class BadInputTest {
   @Test
   void corruptParquetFile() throws IOException {
     Path p = writeInteractions("corrupt", goodTable());
+    Path part;
     try (Stream<Path> s = Files.list(p)) {
-      Path part = s.filter(f -> f.getFileName().toString().endsWith(".parquet")).findFirst().orElseThrow();
-      Files.write(part, "this is not parquet at all".getBytes());
+      part = s.filter(f -> f.getFileName().toString().endsWith(".parquet")).findFirst().orElseThrow();
     }
-    check(new String[] {"--interactions", p.toString(), "--members", "none"}, "not readable as Parquet");
+    Files.write(part, "this is not parquet at all".getBytes());
+    check(new String[] {"--interactions", p.toString(), "--members", "none"}, "input file ",
+        part.getFileName() + ": not readable as Parquet");
   }
 
   @Test
