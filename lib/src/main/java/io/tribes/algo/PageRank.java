@@ -4,6 +4,9 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
 
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -36,6 +39,10 @@ public final class PageRank {
   private final Dataset<Row> edges;
   private final RankSettings settings = new RankSettings();
   private String personalizationColumn;
+  private long vectorVertexLimit = 20_000_000L;
+
+  /** The largest {@link #vectorVertexLimit}: the rank vector is one Java array. */
+  public static final long MAX_VECTOR_VERTICES = Integer.MAX_VALUE - 8;
 
   /** @param edges directed edges src -> dst */
   public PageRank(Dataset<Row> vertices, Dataset<Row> edges) {
@@ -103,6 +110,20 @@ public final class PageRank {
     return this;
   }
 
+  /**
+   * Use the rank-vector execution (see the class comment) when there are at most n vertices (0 &lt;= n &lt;=
+   * {@value #MAX_VECTOR_VERTICES}; 0 = never), default 20,000,000. It holds the ranks as a {@code double[]}: 8
+   * bytes x V on the driver and on every executor (twice on the driver during an iteration), plus the sorted ids
+   * (8 bytes x V on both). Above the limit the DataFrame execution runs. Only the execution changes.
+   */
+  public PageRank vectorVertexLimit(long n) {
+    if (n < 0 || n > MAX_VECTOR_VERTICES) {
+      throw new IllegalArgumentException("vectorVertexLimit must be in [0, " + MAX_VECTOR_VERTICES + "], got " + n);
+    }
+    this.vectorVertexLimit = n;
+    return this;
+  }
+
   /** Runs the algorithm; see the class comment. */
   public Result run() {
     SparkSession spark = GraphInput.session(vertices);
@@ -114,10 +135,13 @@ public final class PageRank {
 
     Dataset<Row> v = vertices.select(id.as("id"), flag.as("t"));
     long n = GraphInput.countVertices(v);
-    long teleport = personalizationColumn == null ? n : v.filter(col("t")).count();
     if (n == 0) {
       return new Result(v.select(col("id"), lit(0.0).as("pagerank")), 0, 0.0);
     }
+    if (n <= vectorVertexLimit) {
+      return runVector(spark, v, e, (int) n);
+    }
+    long teleport = personalizationColumn == null ? n : v.filter(col("t")).count();
     if (teleport == 0) {
       throw new IllegalArgumentException("personalizationColumn '" + personalizationColumn
           + "' is true for no vertex");
@@ -126,6 +150,66 @@ public final class PageRank {
         when(col("t"), lit(1.0 / teleport)).otherwise(lit(0.0)).as("p"));
     RankEngine.Ranks r = engine.run(in, e, n);
     return new Result(r.ranks().select(col("id"), col("rank").as("pagerank")), r.iterations(), r.residual());
+  }
+
+  /** The rank-vector execution: ids (and flagged ids) collected and sorted on the driver, then {@link RankVector}. */
+  private Result runVector(SparkSession spark, Dataset<Row> v, Dataset<Row> e, int n) {
+    boolean personalized = personalizationColumn != null;
+    List<long[][]> parts = v.javaRDD().mapPartitions((Iterator<Row> it) -> {
+      long[] all = new long[64];
+      long[] flagged = new long[personalized ? 64 : 0];
+      int a = 0;
+      int f = 0;
+      while (it.hasNext()) {
+        Row r = it.next();
+        long id = r.getLong(0);
+        if (a == all.length) {
+          all = Arrays.copyOf(all, a * 2);
+        }
+        all[a++] = id;
+        if (personalized && r.getBoolean(1)) {
+          if (f == flagged.length) {
+            flagged = Arrays.copyOf(flagged, f * 2);
+          }
+          flagged[f++] = id;
+        }
+      }
+      return java.util.Collections.singletonList(new long[][] {Arrays.copyOf(all, a), Arrays.copyOf(flagged, f)}).iterator();
+    }).collect();
+    long[] ids = new long[n];
+    int a = 0;
+    int f = 0;
+    for (long[][] p : parts) {
+      if (a + p[0].length > n) {
+        throw new IllegalStateException("the vertices changed while PageRank read them (" + n + " counted)");
+      }
+      System.arraycopy(p[0], 0, ids, a, p[0].length);
+      a += p[0].length;
+      f += p[1].length;
+    }
+    if (a != n) {
+      throw new IllegalStateException("the vertices changed while PageRank read them (" + n + " counted, " + a
+          + " read)");
+    }
+    Arrays.sort(ids);
+    double[] teleport = new double[n];
+    if (!personalized) {
+      Arrays.fill(teleport, 1.0 / n);
+    } else {
+      if (f == 0) {
+        throw new IllegalArgumentException("personalizationColumn '" + personalizationColumn
+            + "' is true for no vertex");
+      }
+      double p = 1.0 / f;
+      for (long[][] part : parts) {
+        for (long id : part[1]) {
+          teleport[Arrays.binarySearch(ids, id)] = p;
+        }
+      }
+    }
+    parts = null;
+    return new RankVector(settings.dampingFactor, settings.maxIterations, settings.tolerance)
+        .run(spark, ids, teleport, e, GraphInput.shufflePartitions(spark));
   }
 
   /**
