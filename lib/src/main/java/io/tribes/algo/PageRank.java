@@ -5,12 +5,14 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
 
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.InternalRow;
 
 /**
  * PageRank on Spark DataFrames (GraphFrames conventions: vertices {@code id}, directed edges {@code src -> dst},
@@ -25,14 +27,34 @@ import org.apache.spark.sql.SparkSession;
  * change between two iterations is &lt; {@link #tolerance} (0 = always run maxIterations). Edges whose endpoints
  * are not both vertices are ignored; self-loops are ordinary edges; weights must be finite and &gt;= 0.
  *
- * <p>Execution: the transition probabilities are computed once into a cached adjacency; each iteration is one
- * join with the ranks (broadcast when there are at most {@link #broadcastVertexLimit} vertices, so that the
- * iteration needs no shuffle) and one sum per vertex. The sink mass travels through a virtual vertex (an id
- * below the smallest vertex id is reserved for it; see {@code RankEngine}), so no iteration needs a global
- * aggregate: with tolerance 0 the iterations between two checkpoints run as one plan (a checkpointInterval of
- * 10 or so is then fastest), with a tolerance every iteration is materialised to compute its L1 change.
- * Ranks are doubles: results of runs that partition the data differently agree to about 1e-15 relative, not
- * bit for bit. The returned ranks are materialised (checkpointed or persisted).
+ * <p>Execution, chosen by the vertex count (only the execution changes, not the result beyond the tolerance
+ * below):
+ *
+ * <ul>
+ *   <li><b>Rank vector</b> (at most {@link #vectorVertexLimit} vertices, default 20,000,000): the vertex ids are
+ *       collected and sorted on the driver (index = position in ascending id order), the edges are converted
+ *       once into cached CSR blocks by destination-index range holding each edge's transition probability
+ *       w(u,v)/W(u); then every iteration is <em>one</em> Spark job: the rank vector is broadcast, each block
+ *       returns the sums for its own destinations, and the driver applies damping, teleport and sink mass and
+ *       computes the L1 change. Every sum is taken in an order fixed by the vertex ids (per destination in
+ *       ascending source order; parallel edges in ascending weight order), so the ranks are bit-identical
+ *       whatever the partitioning. Memory: 8 bytes x V for the rank vector on the driver (two copies during an
+ *       iteration) and on every executor, 8 bytes x V for the sorted ids on both, and about 12 bytes per
+ *       distinct edge for the cached blocks. The iterations grow no lineage, so this execution never
+ *       checkpoints: {@link #checkpointInterval}, {@link #reliableCheckpoint} and {@link #broadcastVertexLimit}
+ *       do not apply to it.
+ *   <li><b>DataFrame iterations</b> (more vertices, or {@code vectorVertexLimit(0)}): the transition
+ *       probabilities are computed once into a cached adjacency; each iteration is one join with the ranks
+ *       (broadcast when there are at most {@link #broadcastVertexLimit} vertices, so that the iteration needs no
+ *       shuffle) and one sum per vertex. The sink mass travels through a virtual vertex (an id below the smallest
+ *       vertex id is reserved for it; see {@code RankEngine}), so no iteration needs a global aggregate: with
+ *       tolerance 0 the iterations between two checkpoints run as one plan (a checkpointInterval of 10 or so is
+ *       then fastest), with a tolerance every iteration is materialised to compute its L1 change.
+ * </ul>
+ *
+ * <p>Ranks are doubles: results of runs that partition the data differently agree to about 1e-15 relative (the
+ * DataFrame execution), not bit for bit; the two executions agree to about 1e-15 relative too. The returned
+ * ranks are materialised (checkpointed or persisted).
  */
 public final class PageRank {
   private final Dataset<Row> vertices;
@@ -89,20 +111,27 @@ public final class PageRank {
     return this;
   }
 
-  /** Checkpoint the ranks every k iterations (&gt;= 0; 0 = never), default 1: a local checkpoint costs no more than the caching every iteration does anyway, and an un-cut plan makes each iteration slower than the last. */
+  /**
+   * DataFrame execution only: checkpoint the ranks every k iterations (&gt;= 0; 0 = never), default 1: a local
+   * checkpoint costs no more than the caching every iteration does anyway, and an un-cut plan makes each
+   * iteration slower than the last.
+   */
   public PageRank checkpointInterval(int k) {
     settings.checkpointInterval(k);
     return this;
   }
 
-  /** false (default): localCheckpoint; true: Dataset.checkpoint() into the SparkContext checkpoint dir. */
+  /**
+   * DataFrame execution only: false (default): localCheckpoint; true: Dataset.checkpoint() into the SparkContext
+   * checkpoint dir.
+   */
   public PageRank reliableCheckpoint(boolean b) {
     settings.reliableCheckpoint = b;
     return this;
   }
 
   /**
-   * Broadcast the ranks to the edges when there are at most n vertices (&gt;= 0; 0 = never), default 2,000,000.
+   * DataFrame execution only: broadcast the ranks to the edges when there are at most n vertices (&gt;= 0; 0 = never), default 2,000,000.
    * Only the execution plan changes.
    */
   public PageRank broadcastVertexLimit(long n) {
@@ -114,7 +143,8 @@ public final class PageRank {
    * Use the rank-vector execution (see the class comment) when there are at most n vertices (0 &lt;= n &lt;=
    * {@value #MAX_VECTOR_VERTICES}; 0 = never), default 20,000,000. It holds the ranks as a {@code double[]}: 8
    * bytes x V on the driver and on every executor (twice on the driver during an iteration), plus the sorted ids
-   * (8 bytes x V on both). Above the limit the DataFrame execution runs. Only the execution changes.
+   * (8 bytes x V on both): about 0.5 GB on the driver at 20M vertices. Above the limit the DataFrame execution
+   * runs. Only the execution changes.
    */
   public PageRank vectorVertexLimit(long n) {
     if (n < 0 || n > MAX_VECTOR_VERTICES) {
@@ -134,12 +164,15 @@ public final class PageRank {
     RankEngine engine = settings.engine(spark, false);
 
     Dataset<Row> v = vertices.select(id.as("id"), flag.as("t"));
+    if (vectorVertexLimit > 0) {
+      long rows = v.count(); // a plain count: the vector execution checks the ids itself
+      if (rows > 0 && rows <= vectorVertexLimit) {
+        return runVector(spark, v, e, (int) rows);
+      }
+    }
     long n = GraphInput.countVertices(v);
     if (n == 0) {
       return new Result(v.select(col("id"), lit(0.0).as("pagerank")), 0, 0.0);
-    }
-    if (n <= vectorVertexLimit) {
-      return runVector(spark, v, e, (int) n);
     }
     long teleport = personalizationColumn == null ? n : v.filter(col("t")).count();
     if (teleport == 0) {
@@ -152,16 +185,26 @@ public final class PageRank {
     return new Result(r.ranks().select(col("id"), col("rank").as("pagerank")), r.iterations(), r.residual());
   }
 
-  /** The rank-vector execution: ids (and flagged ids) collected and sorted on the driver, then {@link RankVector}. */
-  private Result runVector(SparkSession spark, Dataset<Row> v, Dataset<Row> e, int n) {
+  /**
+   * The rank-vector execution: the ids (and the flagged ids) are collected and sorted on the driver, which also
+   * checks them (as {@link GraphInput#countVertices} does), then {@link RankVector}.
+   *
+   * @param rows the vertex rows counted, &gt; 0
+   */
+  private Result runVector(SparkSession spark, Dataset<Row> v, Dataset<Row> e, int rows) {
     boolean personalized = personalizationColumn != null;
-    List<long[][]> parts = v.javaRDD().mapPartitions((Iterator<Row> it) -> {
+    List<long[][]> parts = v.queryExecution().toRdd().toJavaRDD().mapPartitions((Iterator<InternalRow> it) -> {
       long[] all = new long[64];
       long[] flagged = new long[personalized ? 64 : 0];
       int a = 0;
       int f = 0;
+      long nulls = 0;
       while (it.hasNext()) {
-        Row r = it.next();
+        InternalRow r = it.next();
+        if (r.isNullAt(0)) {
+          nulls++;
+          continue;
+        }
         long id = r.getLong(0);
         if (a == all.length) {
           all = Arrays.copyOf(all, a * 2);
@@ -174,27 +217,44 @@ public final class PageRank {
           flagged[f++] = id;
         }
       }
-      return java.util.Collections.singletonList(new long[][] {Arrays.copyOf(all, a), Arrays.copyOf(flagged, f)}).iterator();
+      return Collections.singletonList(new long[][] {Arrays.copyOf(all, a), Arrays.copyOf(flagged, f),
+          {nulls}}).iterator();
     }).collect();
-    long[] ids = new long[n];
-    int a = 0;
+    long read = 0;
+    long nulls = 0;
     int f = 0;
     for (long[][] p : parts) {
-      if (a + p[0].length > n) {
-        throw new IllegalStateException("the vertices changed while PageRank read them (" + n + " counted)");
-      }
-      System.arraycopy(p[0], 0, ids, a, p[0].length);
-      a += p[0].length;
+      read += p[0].length;
+      nulls += p[2][0];
       f += p[1].length;
     }
-    if (a != n) {
-      throw new IllegalStateException("the vertices changed while PageRank read them (" + n + " counted, " + a
-          + " read)");
+    if (read + nulls != rows) {
+      throw new IllegalStateException("the vertices changed while PageRank read them (" + rows + " rows counted, "
+          + (read + nulls) + " read)");
+    }
+    if (nulls > 0) {
+      throw new IllegalArgumentException("vertices column 'id' has " + nulls + " null value(s)");
+    }
+    long[] ids = new long[rows];
+    int a = 0;
+    for (long[][] p : parts) {
+      System.arraycopy(p[0], 0, ids, a, p[0].length);
+      a += p[0].length;
     }
     Arrays.sort(ids);
-    double[] teleport = new double[n];
+    int distinct = 1;
+    for (int i = 1; i < rows; i++) {
+      if (ids[i] != ids[i - 1]) {
+        distinct++;
+      }
+    }
+    if (distinct != rows) {
+      throw new IllegalArgumentException("vertices column 'id' has duplicates: " + rows + " rows but " + distinct
+          + " distinct ids");
+    }
+    double[] teleport = new double[rows];
     if (!personalized) {
-      Arrays.fill(teleport, 1.0 / n);
+      Arrays.fill(teleport, 1.0 / rows);
     } else {
       if (f == 0) {
         throw new IllegalArgumentException("personalizationColumn '" + personalizationColumn

@@ -14,6 +14,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
@@ -174,14 +175,14 @@ final class RankVector {
   private static JavaRDD<Block> transitions(Dataset<Row> edges, Broadcast<long[]> idsBc, int n, int b) {
     HashPartitioner byBlock = new HashPartitioner(b); // Integer keys 0..b-1 land in partition key
     // 1. edges -> per source block one chunk per input partition
-    JavaPairRDD<Integer, Chunk> bySource = edges.javaRDD().mapPartitionsToPair(it -> {
+    JavaPairRDD<Integer, Chunk> bySource = edges.queryExecution().toRdd().toJavaRDD().mapPartitionsToPair(it -> {
       long[] ids = idsBc.value();
       Chunk[] chunks = new Chunk[b];
       for (int i = 0; i < b; i++) {
         chunks[i] = new Chunk(0);
       }
       while (it.hasNext()) {
-        Row r = it.next();
+        InternalRow r = it.next();
         if (r.isNullAt(0) || r.isNullAt(1)) {
           continue;
         }
