@@ -35,25 +35,28 @@ import scala.reflect.ClassTag;
 import scala.reflect.ClassTag$;
 
 /**
- * {@code bench --vertices V --edges E --seed S [--partitions P]}: Tribes vs GraphX in one JVM on a deterministic
- * planted-partition graph (communities of {@value #COMMUNITY} consecutive ids; an edge stays inside its source's
- * community with probability 0.8, else goes to a uniformly random vertex).
+ * {@code bench --vertices V --edges E --seed S [--partitions P] [--algorithms lpa,pr] [--runs N]
+ * [--graphx-partitions 2,4,8|none]}: Tribes vs GraphX in one JVM on a deterministic planted-partition graph
+ * (communities of {@value #COMMUNITY} consecutive ids; an edge stays inside its source's community with
+ * probability 0.8, else goes to a uniformly random vertex).
  *
- * <p>Measures, each as the median of 3 runs after a warm-up, from the cached edge set: Tribes
- * {@link LabelPropagation} (GRAPHALYTICS mode, 10 iterations) vs GraphX {@code lib.LabelPropagation} (10 steps),
- * and Tribes {@link PageRank} (20 iterations, tolerance 0) vs GraphX {@code staticPageRank} (20 iterations).
- * Tribes runs with P shuffle partitions (default 4) and checkpointInterval 10; GraphX gets its best of {2, 4, 8} edge partitions (the
- * GraphX graph is built inside the timed section, as the Tribes adjacency is). Prints times, ratios, the peak
- * heap used while each algorithm ran (sampled every 20 ms), the NMI of both label propagations against the
- * planted partition and finally {@code lpa_speedup_vs_graphx=} and {@code pagerank_speedup_vs_graphx=}.
+ * <p>Measures, each as the median of N runs (default 3; the upper median when N is even) after a warm-up, from
+ * the cached edge set: Tribes {@link LabelPropagation} (GRAPHALYTICS mode, 10 iterations) vs GraphX
+ * {@code lib.LabelPropagation} (10 steps), and Tribes {@link PageRank} (20 iterations, tolerance 0) vs GraphX
+ * {@code staticPageRank} (20 iterations); {@code --algorithms} selects them. Tribes runs with P shuffle
+ * partitions (default 4), LPA with checkpointInterval 10, PageRank with its defaults (the rank-vector execution
+ * up to 20M vertices); GraphX gets its best of the listed edge partition counts (default 2, 4, 8; {@code none}
+ * skips GraphX). The GraphX graph is built inside the timed section, as the Tribes adjacency is. Prints times,
+ * time per edge, ratios, the peak heap used while each algorithm ran (sampled every 20 ms), the NMI of the label
+ * propagations against the planted partition and finally {@code lpa_seconds=}, {@code pagerank_seconds=} and,
+ * with GraphX, {@code lpa_speedup_vs_graphx=} and {@code pagerank_speedup_vs_graphx=}.
  *
  * <p>Exit codes: 0 success; 2 bad usage (one line on stderr).
  */
 public final class BenchCommand {
   static final int COMMUNITY = 20;
-  static final String USAGE = "usage: bench --vertices V --edges E --seed S [--partitions P] [--algorithms lpa,pr]";
-  private static final int[] GRAPHX_PARTITIONS = {2, 4, 8};
-  private static final int RUNS = 3;
+  static final String USAGE = "usage: bench --vertices V --edges E --seed S [--partitions P] [--algorithms lpa,pr] "
+      + "[--runs N] [--graphx-partitions 2,4,8|none]";
 
   private BenchCommand() {}
 
@@ -74,12 +77,26 @@ public final class BenchCommand {
     long seed;
     int partitions;
     List<String> algorithms;
+    int runs;
+    int[] graphxPartitions;
     try {
       Map<String, String> o = parse(args);
       vertices = positive(o, "vertices", null);
       edges = positive(o, "edges", null);
       seed = Long.parseLong(required(o, "seed"));
       partitions = (int) positive(o, "partitions", "4");
+      runs = (int) positive(o, "runs", "3");
+      String gx = o.getOrDefault("graphx-partitions", "2,4,8");
+      try {
+        graphxPartitions = gx.equals("none") ? new int[0]
+            : java.util.Arrays.stream(gx.split(",")).mapToInt(Integer::parseInt).toArray();
+      } catch (NumberFormatException x) {
+        throw new IllegalArgumentException("--graphx-partitions must be a comma-separated list of integers or "
+            + "'none', got '" + gx + "'");
+      }
+      if (java.util.Arrays.stream(graphxPartitions).anyMatch(p -> p <= 0)) {
+        throw new IllegalArgumentException("--graphx-partitions must be > 0, got '" + gx + "'");
+      }
       algorithms = List.of(o.getOrDefault("algorithms", "lpa,pr").split(","));
       if (algorithms.isEmpty() || !List.of("lpa", "pr").containsAll(algorithms)) {
         throw new IllegalArgumentException("--algorithms must list lpa and/or pr, got '" + o.get("algorithms") + "'");
@@ -88,7 +105,7 @@ public final class BenchCommand {
       System.err.println("bench: " + e.getMessage() + " (" + USAGE + ")");
       return 2;
     }
-    new Bench(spark, vertices, edges, seed, partitions, algorithms, System.out).run();
+    new Bench(spark, vertices, edges, seed, partitions, algorithms, runs, graphxPartitions, System.out).run();
     return 0;
   }
 
@@ -96,7 +113,8 @@ public final class BenchCommand {
     Map<String, String> m = new LinkedHashMap<>();
     for (int i = 0; i < args.length; i += 2) {
       String name = args[i];
-      if (!List.of("--vertices", "--edges", "--seed", "--partitions", "--algorithms").contains(name)) {
+      if (!List.of("--vertices", "--edges", "--seed", "--partitions", "--algorithms", "--runs",
+          "--graphx-partitions").contains(name)) {
         throw new IllegalArgumentException("unknown option '" + name + "'");
       }
       if (i + 1 >= args.length) {
@@ -197,10 +215,15 @@ public final class BenchCommand {
     private final int partitions;
     private final boolean lpa;
     private final boolean pr;
+    private final int runs;
+    private final int[] graphxPartitions;
     private final PrintStream out;
     private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
 
-    Bench(SparkSession spark, long n, long m, long seed, int partitions, List<String> algorithms, PrintStream out) {
+    Bench(SparkSession spark, long n, long m, long seed, int partitions, List<String> algorithms, int runs,
+        int[] graphxPartitions, PrintStream out) {
+      this.runs = runs;
+      this.graphxPartitions = graphxPartitions;
       this.lpa = algorithms.contains("lpa");
       this.pr = algorithms.contains("pr");
       this.spark = spark;
@@ -211,7 +234,7 @@ public final class BenchCommand {
       this.out = out;
     }
 
-    /** Median wall time (s) of RUNS runs after one warm-up, and the peak heap (bytes) seen during them. */
+    /** Median wall time (s) of {@code runs} runs after one warm-up, and the peak heap (bytes) seen during them. */
     private record Timing(double seconds, long peakHeap, List<Double> runs) {}
 
     private Timing time(String what, boolean warmUp, Supplier<Runnable> runAndCleanup) {
@@ -230,21 +253,21 @@ public final class BenchCommand {
         }
       });
       sampler.setDaemon(true);
-      List<Double> runs = new ArrayList<>();
+      List<Double> times = new ArrayList<>();
       System.gc();
       sampler.start();
-      for (int i = 0; i < RUNS; i++) {
+      for (int i = 0; i < runs; i++) {
         long t0 = System.nanoTime();
         Runnable cleanup = runAndCleanup.get();
-        runs.add((System.nanoTime() - t0) / 1e9);
+        times.add((System.nanoTime() - t0) / 1e9);
         cleanup.run();
       }
       sampler.interrupt();
-      List<Double> sorted = new ArrayList<>(runs);
+      List<Double> sorted = new ArrayList<>(times);
       sorted.sort(null);
-      Timing t = new Timing(sorted.get(RUNS / 2), peak.get(), runs);
+      Timing t = new Timing(sorted.get(runs / 2), peak.get(), times);
       out.printf(Locale.ROOT, "  %-34s median %8.2f s  runs %s  peak heap %5d MiB%n", what, t.seconds(),
-          runs.stream().map(r -> String.format(Locale.ROOT, "%.2f", r)).toList(), t.peakHeap() >> 20);
+          times.stream().map(r -> String.format(Locale.ROOT, "%.2f", r)).toList(), t.peakHeap() >> 20);
       return t;
     }
 
@@ -281,8 +304,8 @@ public final class BenchCommand {
           };
         });
         Timing tPr = !pr ? null : time("PageRank x20", true, () -> {
-          // tolerance 0 needs no per-iteration residual: 10 iterations per plan
-          PageRank.Result r = new PageRank(v, e).maxIterations(20).tolerance(0).checkpointInterval(10).run();
+          // defaults otherwise: the rank-vector execution (up to 20M vertices), which needs no checkpoints
+          PageRank.Result r = new PageRank(v, e).maxIterations(20).tolerance(0).run();
           return () -> r.ranks().unpersist(false);
         });
 
@@ -292,7 +315,7 @@ public final class BenchCommand {
         int bestPrParts = 0;
         Map<Long, Long> graphxLabels = new HashMap<>();
         boolean first = true;
-        for (int p : GRAPHX_PARTITIONS) {
+        for (int p : graphxPartitions) {
           spark.conf().set("spark.sql.shuffle.partitions", Integer.toString(p));
           JavaRDD<Tuple2<Object, Object>> tuples = e.javaRDD()
               .map(r -> new Tuple2<Object, Object>(r.getLong(0), r.getLong(1)))
@@ -340,26 +363,42 @@ public final class BenchCommand {
         for (long i = 0; lpa && i < n; i++) {
           graphxLabels.putIfAbsent(i, i);
         }
-        out.println("Summary (median seconds; GraphX at its best partition count):");
+        boolean gx = graphxPartitions.length > 0;
+        out.println(gx ? "Summary (median seconds; GraphX at its best partition count):"
+            : "Summary (median seconds; GraphX not run: --graphx-partitions none):");
         if (lpa) {
-          out.printf(Locale.ROOT, "  LPA      tribes %8.2f s  graphx %8.2f s (%d partitions)  speedup %.2fx%n",
-              tLpa.seconds(), bestGxLpa.seconds(), bestLpaParts, bestGxLpa.seconds() / tLpa.seconds());
-          out.printf(Locale.ROOT, "  peak heap LPA: tribes %d MiB, graphx %d MiB%n", tLpa.peakHeap() >> 20,
-              bestGxLpa.peakHeap() >> 20);
-          out.printf(Locale.ROOT, "  NMI vs planted partition: tribes LPA %.4f, graphx LPA %.4f%n",
-              nmi(planted, tribesLabels), nmi(planted, graphxLabels));
+          out.printf(Locale.ROOT, "  LPA      tribes %8.2f s (%.3f us/edge)", tLpa.seconds(), tLpa.seconds() / m * 1e6);
+          if (gx) {
+            out.printf(Locale.ROOT, "  graphx %8.2f s (%d partitions)  speedup %.2fx", bestGxLpa.seconds(),
+                bestLpaParts, bestGxLpa.seconds() / tLpa.seconds());
+          }
+          out.println();
+          out.printf(Locale.ROOT, "  peak heap LPA: tribes %d MiB%s%n", tLpa.peakHeap() >> 20,
+              gx ? ", graphx " + (bestGxLpa.peakHeap() >> 20) + " MiB" : "");
+          out.printf(Locale.ROOT, "  NMI vs planted partition: tribes LPA %.4f%s%n", nmi(planted, tribesLabels),
+              gx ? String.format(Locale.ROOT, ", graphx LPA %.4f", nmi(planted, graphxLabels)) : "");
         }
         if (pr) {
-          out.printf(Locale.ROOT, "  PageRank tribes %8.2f s  graphx %8.2f s (%d partitions)  speedup %.2fx%n",
-              tPr.seconds(), bestGxPr.seconds(), bestPrParts, bestGxPr.seconds() / tPr.seconds());
-          out.printf(Locale.ROOT, "  peak heap PageRank: tribes %d MiB, graphx %d MiB%n", tPr.peakHeap() >> 20,
-              bestGxPr.peakHeap() >> 20);
+          out.printf(Locale.ROOT, "  PageRank tribes %8.2f s (%.3f us/edge)", tPr.seconds(), tPr.seconds() / m * 1e6);
+          if (gx) {
+            out.printf(Locale.ROOT, "  graphx %8.2f s (%d partitions)  speedup %.2fx", bestGxPr.seconds(),
+                bestPrParts, bestGxPr.seconds() / tPr.seconds());
+          }
+          out.println();
+          out.printf(Locale.ROOT, "  peak heap PageRank: tribes %d MiB%s%n", tPr.peakHeap() >> 20,
+              gx ? ", graphx " + (bestGxPr.peakHeap() >> 20) + " MiB" : "");
         }
         if (lpa) {
-          out.printf(Locale.ROOT, "lpa_speedup_vs_graphx=%.2f%n", bestGxLpa.seconds() / tLpa.seconds());
+          out.printf(Locale.ROOT, "lpa_seconds=%.2f%n", tLpa.seconds());
+          if (gx) {
+            out.printf(Locale.ROOT, "lpa_speedup_vs_graphx=%.2f%n", bestGxLpa.seconds() / tLpa.seconds());
+          }
         }
         if (pr) {
-          out.printf(Locale.ROOT, "pagerank_speedup_vs_graphx=%.2f%n", bestGxPr.seconds() / tPr.seconds());
+          out.printf(Locale.ROOT, "pagerank_seconds=%.2f%n", tPr.seconds());
+          if (gx) {
+            out.printf(Locale.ROOT, "pagerank_speedup_vs_graphx=%.2f%n", bestGxPr.seconds() / tPr.seconds());
+          }
         }
       } finally {
         spark.conf().set("spark.sql.shuffle.partitions", before);

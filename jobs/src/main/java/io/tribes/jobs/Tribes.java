@@ -25,7 +25,7 @@ public final class Tribes {
       "  demo            [--members N] [--sample DIR] [--warehouse DIR]   generate the sample if absent, run nightly, print a summary",
       "  generate-sample --members N --days D --seed S --out DIR [--end-date YYYY-MM-DD] [--consecutive-days K]",
       "  graphalytics    --algorithm cdlp|pr --graph DIR/NAME --output FILE",
-      "  bench           --vertices V --edges E --seed S [--partitions P]   Tribes vs GraphX, LPA and PageRank",
+      "  bench           --vertices V --edges E --seed S [--partitions P] [--algorithms lpa,pr] [--runs N] [--graphx-partitions 2,4,8|none]   Tribes vs GraphX, LPA and PageRank",
       "  bench-nightly   --members N [--days D] [--seed S] [--data DIR] [--config FILE]   the nightly job end to end, per stage");
 
   private Tribes() {}

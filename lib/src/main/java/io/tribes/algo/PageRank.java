@@ -4,10 +4,15 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
 
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.InternalRow;
 
 /**
  * PageRank on Spark DataFrames (GraphFrames conventions: vertices {@code id}, directed edges {@code src -> dst},
@@ -22,20 +27,44 @@ import org.apache.spark.sql.SparkSession;
  * change between two iterations is &lt; {@link #tolerance} (0 = always run maxIterations). Edges whose endpoints
  * are not both vertices are ignored; self-loops are ordinary edges; weights must be finite and &gt;= 0.
  *
- * <p>Execution: the transition probabilities are computed once into a cached adjacency; each iteration is one
- * join with the ranks (broadcast when there are at most {@link #broadcastVertexLimit} vertices, so that the
- * iteration needs no shuffle) and one sum per vertex. The sink mass travels through a virtual vertex (an id
- * below the smallest vertex id is reserved for it; see {@code RankEngine}), so no iteration needs a global
- * aggregate: with tolerance 0 the iterations between two checkpoints run as one plan (a checkpointInterval of
- * 10 or so is then fastest), with a tolerance every iteration is materialised to compute its L1 change.
- * Ranks are doubles: results of runs that partition the data differently agree to about 1e-15 relative, not
- * bit for bit. The returned ranks are materialised (checkpointed or persisted).
+ * <p>Execution, chosen by the vertex count (only the execution changes, not the result beyond the tolerance
+ * below):
+ *
+ * <ul>
+ *   <li><b>Rank vector</b> (at most {@link #vectorVertexLimit} vertices, default 20,000,000): the vertex ids are
+ *       collected and sorted on the driver (index = position in ascending id order), the edges are converted
+ *       once into cached CSR blocks by destination-index range holding each edge's transition probability
+ *       w(u,v)/W(u); then every iteration is <em>one</em> Spark job: the rank vector is broadcast, each block
+ *       returns the sums for its own destinations, and the driver applies damping, teleport and sink mass and
+ *       computes the L1 change. Every sum is taken in an order fixed by the vertex ids (per destination in
+ *       ascending source order; parallel edges in ascending weight order), so the ranks are bit-identical
+ *       whatever the partitioning. Memory: 8 bytes x V for the rank vector on the driver (two copies during an
+ *       iteration) and on every executor, 8 bytes x V for the sorted ids on both, and about 12 bytes per
+ *       distinct edge for the cached blocks. The iterations grow no lineage, so this execution never
+ *       checkpoints: {@link #checkpointInterval}, {@link #reliableCheckpoint} and {@link #broadcastVertexLimit}
+ *       do not apply to it.
+ *   <li><b>DataFrame iterations</b> (more vertices, or {@code vectorVertexLimit(0)}): the transition
+ *       probabilities are computed once into a cached adjacency; each iteration is one join with the ranks
+ *       (broadcast when there are at most {@link #broadcastVertexLimit} vertices, so that the iteration needs no
+ *       shuffle) and one sum per vertex. The sink mass travels through a virtual vertex (an id below the smallest
+ *       vertex id is reserved for it; see {@code RankEngine}), so no iteration needs a global aggregate: with
+ *       tolerance 0 the iterations between two checkpoints run as one plan (a checkpointInterval of 10 or so is
+ *       then fastest), with a tolerance every iteration is materialised to compute its L1 change.
+ * </ul>
+ *
+ * <p>Ranks are doubles: results of runs that partition the data differently agree to about 1e-15 relative (the
+ * DataFrame execution), not bit for bit; the two executions agree to about 1e-15 relative too. The returned
+ * ranks are materialised (checkpointed or persisted).
  */
 public final class PageRank {
   private final Dataset<Row> vertices;
   private final Dataset<Row> edges;
   private final RankSettings settings = new RankSettings();
   private String personalizationColumn;
+  private long vectorVertexLimit = 20_000_000L;
+
+  /** The largest {@link #vectorVertexLimit}: the rank vector is one Java array. */
+  public static final long MAX_VECTOR_VERTICES = Integer.MAX_VALUE - 8;
 
   /** @param edges directed edges src -> dst */
   public PageRank(Dataset<Row> vertices, Dataset<Row> edges) {
@@ -82,24 +111,46 @@ public final class PageRank {
     return this;
   }
 
-  /** Checkpoint the ranks every k iterations (&gt;= 0; 0 = never), default 1: a local checkpoint costs no more than the caching every iteration does anyway, and an un-cut plan makes each iteration slower than the last. */
+  /**
+   * DataFrame execution only: checkpoint the ranks every k iterations (&gt;= 0; 0 = never), default 1: a local
+   * checkpoint costs no more than the caching every iteration does anyway, and an un-cut plan makes each
+   * iteration slower than the last.
+   */
   public PageRank checkpointInterval(int k) {
     settings.checkpointInterval(k);
     return this;
   }
 
-  /** false (default): localCheckpoint; true: Dataset.checkpoint() into the SparkContext checkpoint dir. */
+  /**
+   * DataFrame execution only: false (default): localCheckpoint; true: Dataset.checkpoint() into the SparkContext
+   * checkpoint dir.
+   */
   public PageRank reliableCheckpoint(boolean b) {
     settings.reliableCheckpoint = b;
     return this;
   }
 
   /**
-   * Broadcast the ranks to the edges when there are at most n vertices (&gt;= 0; 0 = never), default 2,000,000.
+   * DataFrame execution only: broadcast the ranks to the edges when there are at most n vertices (&gt;= 0; 0 = never), default 2,000,000.
    * Only the execution plan changes.
    */
   public PageRank broadcastVertexLimit(long n) {
     settings.broadcastVertexLimit(n);
+    return this;
+  }
+
+  /**
+   * Use the rank-vector execution (see the class comment) when there are at most n vertices (0 &lt;= n &lt;=
+   * {@value #MAX_VECTOR_VERTICES}; 0 = never), default 20,000,000. It holds the ranks as a {@code double[]}: 8
+   * bytes x V on the driver and on every executor (twice on the driver during an iteration), plus the sorted ids
+   * (8 bytes x V on both): about 0.5 GB on the driver at 20M vertices. Above the limit the DataFrame execution
+   * runs. Only the execution changes.
+   */
+  public PageRank vectorVertexLimit(long n) {
+    if (n < 0 || n > MAX_VECTOR_VERTICES) {
+      throw new IllegalArgumentException("vectorVertexLimit must be in [0, " + MAX_VECTOR_VERTICES + "], got " + n);
+    }
+    this.vectorVertexLimit = n;
     return this;
   }
 
@@ -113,11 +164,17 @@ public final class PageRank {
     RankEngine engine = settings.engine(spark, false);
 
     Dataset<Row> v = vertices.select(id.as("id"), flag.as("t"));
+    if (vectorVertexLimit > 0) {
+      long rows = v.count(); // a plain count: the vector execution checks the ids itself
+      if (rows > 0 && rows <= vectorVertexLimit) {
+        return runVector(spark, v, e, (int) rows);
+      }
+    }
     long n = GraphInput.countVertices(v);
-    long teleport = personalizationColumn == null ? n : v.filter(col("t")).count();
     if (n == 0) {
       return new Result(v.select(col("id"), lit(0.0).as("pagerank")), 0, 0.0);
     }
+    long teleport = personalizationColumn == null ? n : v.filter(col("t")).count();
     if (teleport == 0) {
       throw new IllegalArgumentException("personalizationColumn '" + personalizationColumn
           + "' is true for no vertex");
@@ -126,6 +183,93 @@ public final class PageRank {
         when(col("t"), lit(1.0 / teleport)).otherwise(lit(0.0)).as("p"));
     RankEngine.Ranks r = engine.run(in, e, n);
     return new Result(r.ranks().select(col("id"), col("rank").as("pagerank")), r.iterations(), r.residual());
+  }
+
+  /**
+   * The rank-vector execution: the ids (and the flagged ids) are collected and sorted on the driver, which also
+   * checks them (as {@link GraphInput#countVertices} does), then {@link RankVector}.
+   *
+   * @param rows the vertex rows counted, &gt; 0
+   */
+  private Result runVector(SparkSession spark, Dataset<Row> v, Dataset<Row> e, int rows) {
+    boolean personalized = personalizationColumn != null;
+    List<long[][]> parts = v.queryExecution().toRdd().toJavaRDD().mapPartitions((Iterator<InternalRow> it) -> {
+      long[] all = new long[64];
+      long[] flagged = new long[personalized ? 64 : 0];
+      int a = 0;
+      int f = 0;
+      long nulls = 0;
+      while (it.hasNext()) {
+        InternalRow r = it.next();
+        if (r.isNullAt(0)) {
+          nulls++;
+          continue;
+        }
+        long id = r.getLong(0);
+        if (a == all.length) {
+          all = Arrays.copyOf(all, a * 2);
+        }
+        all[a++] = id;
+        if (personalized && r.getBoolean(1)) {
+          if (f == flagged.length) {
+            flagged = Arrays.copyOf(flagged, f * 2);
+          }
+          flagged[f++] = id;
+        }
+      }
+      return Collections.singletonList(new long[][] {Arrays.copyOf(all, a), Arrays.copyOf(flagged, f),
+          {nulls}}).iterator();
+    }).collect();
+    long read = 0;
+    long nulls = 0;
+    int f = 0;
+    for (long[][] p : parts) {
+      read += p[0].length;
+      nulls += p[2][0];
+      f += p[1].length;
+    }
+    if (read + nulls != rows) {
+      throw new IllegalStateException("the vertices changed while PageRank read them (" + rows + " rows counted, "
+          + (read + nulls) + " read)");
+    }
+    if (nulls > 0) {
+      throw new IllegalArgumentException("vertices column 'id' has " + nulls + " null value(s)");
+    }
+    long[] ids = new long[rows];
+    int a = 0;
+    for (long[][] p : parts) {
+      System.arraycopy(p[0], 0, ids, a, p[0].length);
+      a += p[0].length;
+    }
+    Arrays.sort(ids);
+    int distinct = 1;
+    for (int i = 1; i < rows; i++) {
+      if (ids[i] != ids[i - 1]) {
+        distinct++;
+      }
+    }
+    if (distinct != rows) {
+      throw new IllegalArgumentException("vertices column 'id' has duplicates: " + rows + " rows but " + distinct
+          + " distinct ids");
+    }
+    double[] teleport = new double[rows];
+    if (!personalized) {
+      Arrays.fill(teleport, 1.0 / rows);
+    } else {
+      if (f == 0) {
+        throw new IllegalArgumentException("personalizationColumn '" + personalizationColumn
+            + "' is true for no vertex");
+      }
+      double p = 1.0 / f;
+      for (long[][] part : parts) {
+        for (long id : part[1]) {
+          teleport[Arrays.binarySearch(ids, id)] = p;
+        }
+      }
+    }
+    parts = null;
+    return new RankVector(settings.dampingFactor, settings.maxIterations, settings.tolerance)
+        .run(spark, ids, teleport, e, GraphInput.shufflePartitions(spark));
   }
 
   /**

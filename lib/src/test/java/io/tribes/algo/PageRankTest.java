@@ -124,6 +124,94 @@ class PageRankTest {
     assertTrue(empty.contains("'home'") && empty.contains("no vertex"), empty);
   }
 
+  /** Weighted (decimal weights), parallel edges, a self-loop, sinks (5, 6, 8), an unknown endpoint (99), ids with gaps. */
+  private static final double[][] MIXED = {{0, 1, 0.3}, {0, 2, 0.1}, {1, 2, 0.7}, {1, 2, 0.2}, {1, 2, 0.1},
+      {2, 0, 1.1}, {2, 3, 0.4}, {3, 3, 0.9}, {3, 4, 0.3}, {4, 5, 2.5}, {4, 0, 0.5}, {1, 99, 7}, {7, 6, 0.6},
+      {7, 0, 0.0}, {9, 7, 1.3}, {9, 10, 0.2}, {10, 9, 0.7}, {12, 0, 0.25}, {12, 2, 0.35}, {0, 12, 0.45}};
+
+  private static Dataset<Row> mixedVertices() {
+    List<Row> rows = new ArrayList<>();
+    for (long id : new long[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12}) {
+      rows.add(RowFactory.create(id, id % 3 == 0 ? Boolean.TRUE : id == 4 ? null : Boolean.FALSE));
+    }
+    return spark().createDataFrame(rows, new StructType().add("id", DataTypes.LongType)
+        .add("home", DataTypes.BooleanType));
+  }
+
+  @Test
+  void vectorAndDataFrameExecutionsAgree() {
+    Dataset<Row> v = mixedVertices();
+    Dataset<Row> e = weightedEdges(MIXED);
+    for (String personalization : new String[] {null, "home"}) {
+      for (double tolerance : personalization == null ? new double[] {0} : new double[] {0, 1e-4}) {
+        PageRank.Result vec = new PageRank(v, e).personalizationColumn(personalization).dampingFactor(0.8)
+            .maxIterations(tolerance == 0 ? 17 : 100).tolerance(tolerance).run();
+        PageRank.Result df = new PageRank(v, e).personalizationColumn(personalization).dampingFactor(0.8)
+            .maxIterations(tolerance == 0 ? 17 : 100).tolerance(tolerance).vectorVertexLimit(0).run();
+        String what = "personalization " + personalization + ", tolerance " + tolerance;
+        Map<Long, Double> a = toMap(vec.ranks(), "pagerank");
+        Map<Long, Double> b = toMap(df.ranks(), "pagerank");
+        assertEquals(b.keySet(), a.keySet(), what);
+        b.forEach((id, x) -> assertEquals(x, a.get(id), 1e-12, what + ", vertex " + id));
+        assertEquals(1.0, sum(a), 1e-12, what);
+        assertEquals(df.iterations(), vec.iterations(), what);
+        assertEquals(df.residual(), vec.residual(), 1e-12, what);
+        if (personalization != null) {
+          assertEquals(0.0, a.get(8L), what + ": isolated, not personalized"); // and 8 is a sink
+          assertTrue(a.get(5L) > 0, what);
+        }
+      }
+    }
+    // The vector execution also matches the dense reference (uniform teleport).
+    double[][] dense = new double[MIXED.length][];
+    long[] ids = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12};
+    for (int i = 0; i < MIXED.length; i++) {
+      int s = java.util.Arrays.binarySearch(ids, (long) MIXED[i][0]);
+      int t = java.util.Arrays.binarySearch(ids, (long) MIXED[i][1]);
+      dense[i] = new double[] {s < 0 ? 99 : s, t < 0 ? 99 : t, MIXED[i][2]};
+    }
+    double[] want = DenseRank.pagerank(ids.length, dense, 0.85, 25, null);
+    Map<Long, Double> got = toMap(new PageRank(v, e).maxIterations(25).run().ranks(), "pagerank");
+    for (int i = 0; i < ids.length; i++) {
+      assertEquals(want[i], got.get(ids[i]), 1e-14, "vertex " + ids[i]);
+    }
+  }
+
+  @Test
+  void vectorExecutionChecksTheIds() {
+    StructType schema = new StructType().add("id", DataTypes.LongType);
+    Dataset<Row> dup = spark().createDataFrame(List.of(RowFactory.create(1L), RowFactory.create(2L),
+        RowFactory.create(1L)), schema);
+    Dataset<Row> nulls = spark().createDataFrame(List.of(RowFactory.create(1L), RowFactory.create((Object) null)),
+        schema);
+    Dataset<Row> e = edges(new long[] {1, 2});
+    for (long limit : new long[] {0, 100}) {
+      assertEquals("vertices column 'id' has duplicates: 3 rows but 2 distinct ids",
+          assertThrows(IllegalArgumentException.class,
+              () -> new PageRank(dup, e).vectorVertexLimit(limit).run()).getMessage(), "limit " + limit);
+      assertEquals("vertices column 'id' has 1 null value(s)", assertThrows(IllegalArgumentException.class,
+          () -> new PageRank(nulls, e).vectorVertexLimit(limit).run()).getMessage(), "limit " + limit);
+    }
+    // the limit is a vertex count: 2 vertices > 1 runs the DataFrame execution, with the same result
+    Dataset<Row> two = range(1, 2);
+    Map<Long, Double> small = toMap(new PageRank(two, e).maxIterations(3).vectorVertexLimit(1).run().ranks(),
+        "pagerank");
+    Map<Long, Double> vec = toMap(new PageRank(two, e).maxIterations(3).vectorVertexLimit(2).run().ranks(),
+        "pagerank");
+    small.forEach((id, x) -> assertEquals(x, vec.get(id), 1e-15));
+  }
+
+  @Test
+  void vectorVertexLimitRejectsBadValues() {
+    PageRank p = new PageRank(range(0, 1), edges(new long[] {0, 1}));
+    assertEquals("vectorVertexLimit must be in [0, 2147483639], got -1",
+        assertThrows(IllegalArgumentException.class, () -> p.vectorVertexLimit(-1)).getMessage());
+    assertEquals("vectorVertexLimit must be in [0, 2147483639], got 2147483640",
+        assertThrows(IllegalArgumentException.class, () -> p.vectorVertexLimit(2147483640L)).getMessage());
+    assertEquals(p, p.vectorVertexLimit(0));
+    assertEquals(p, p.vectorVertexLimit(PageRank.MAX_VECTOR_VERTICES));
+  }
+
   @Test
   void communityPageRankEqualsPageRankOnEachCommunitySubgraph() {
     // Communities 1 = {0..3}, 2 = {4..6}; vertex 7 has none; cross-community edges must be ignored.
