@@ -12,6 +12,8 @@ import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
+import java.util.Arrays;
+import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -69,6 +71,11 @@ import org.apache.spark.sql.types.DataTypes;
  * between two checkpoints are chained into one plan and run as one job (a larger checkpointInterval, e.g. 10,
  * is then faster: fewer jobs and no per-iteration materialisation).
  * The returned labels are persisted or checkpointed; unpersist them when done.
+ *
+ * <p><b>Label vector</b> (GRAPHALYTICS mode without seeds, at most {@link #vectorVertexLimit} vertices, the
+ * default): instead of the DataFrame iterations above, the labels are held in a dense array on the driver and
+ * the neighbour lists in cached blocks; each iteration is one Spark job that broadcasts the labels and returns
+ * every block's new labels (see {@code LabelVector}). Same result, label for label.
  */
 public final class LabelPropagation {
   /** Scoring and stopping semantics; see the class comment. */
@@ -90,6 +97,7 @@ public final class LabelPropagation {
   private boolean reliableCheckpoint;
   private long broadcastVertexLimit = 2_000_000L;
   private long maxCommunitySize;
+  private long vectorVertexLimit = 20_000_000L;
 
   public LabelPropagation(Dataset<Row> vertices, Dataset<Row> edges) {
     this.vertices = GraphInput.requireNonNull(vertices, "vertices");
@@ -187,6 +195,21 @@ public final class LabelPropagation {
     return this;
   }
 
+  /**
+   * GRAPHALYTICS mode without seeds: use the label-vector execution (see the class comment) when there are at
+   * most n vertices (0 &lt;= n &lt;= {@value PageRank#MAX_VECTOR_VERTICES}; 0 = never), default 20,000,000. It
+   * holds the labels as an {@code int[]} and the sorted ids as a {@code long[]} on the driver and on every
+   * executor (12 bytes x V: about 240 MB at 20M vertices). Only the execution changes, never the result.
+   */
+  public LabelPropagation vectorVertexLimit(long n) {
+    if (n < 0 || n > PageRank.MAX_VECTOR_VERTICES) {
+      throw new IllegalArgumentException("vectorVertexLimit must be in [0, " + PageRank.MAX_VECTOR_VERTICES
+          + "], got " + n);
+    }
+    this.vectorVertexLimit = n;
+    return this;
+  }
+
   /** Runs the algorithm; see the class comment. */
   public Result run() {
     SparkSession spark = GraphInput.session(vertices);
@@ -209,6 +232,9 @@ public final class LabelPropagation {
       return new Result(empty, 0, true);
     }
     int partitions = GraphInput.shufflePartitions(spark);
+    if (!weighted && seedColumn == null && n <= vectorVertexLimit) {
+      return new LabelVector(maxIterations, directed).run(spark, sortedIds(ids, n), e, partitions);
+    }
     boolean bc = n <= broadcastVertexLimit;
 
     Dataset<Row> adj = Lineage.persist(adjacency(e, ids, bc, weighted, partitions, bc ? "dst" : "src"));
@@ -240,6 +266,36 @@ public final class LabelPropagation {
     }
     adj.unpersist(false);
     return new Result(state.select(col("id"), col("label")), iteration, converged);
+  }
+
+  /** The (distinct, non-null: checked by the count) vertex ids, sorted ascending. */
+  private static long[] sortedIds(Dataset<Row> ids, long n) {
+    List<long[]> parts = ids.queryExecution().toRdd().toJavaRDD().mapPartitions(
+        (java.util.Iterator<org.apache.spark.sql.catalyst.InternalRow> it) -> {
+          long[] out = new long[64];
+          int k = 0;
+          while (it.hasNext()) {
+            if (k == out.length) {
+              out = Arrays.copyOf(out, k * 2);
+            }
+            out[k++] = it.next().getLong(0);
+          }
+          return List.of(Arrays.copyOf(out, k)).iterator();
+        }).collect();
+    long[] all = new long[Math.toIntExact(n)];
+    int at = 0;
+    for (long[] p : parts) {
+      if (at + p.length > all.length) {
+        throw new IllegalStateException("the vertices changed while label propagation read them");
+      }
+      System.arraycopy(p, 0, all, at, p.length);
+      at += p.length;
+    }
+    if (at != all.length) {
+      throw new IllegalStateException("the vertices changed while label propagation read them");
+    }
+    Arrays.sort(all);
+    return all;
   }
 
   /** Edge weight as DOUBLE: the weight column in WEIGHTED mode (when there is one), else 1.0. */

@@ -280,4 +280,44 @@ class LabelPropagationTest {
     Dataset<Row> e = weightedEdges(new double[] {9, 1, 0.3}, new double[] {2, 9, 0.1}, new double[] {9, 3, 0.2});
     assertEquals(5L, labels(new LabelPropagation(v, e).seedColumn("seed").maxIterations(1).run()).get(9L));
   }
+
+  /**
+   * The label-vector execution (the GRAPHALYTICS default) gives the DataFrame execution's labels exactly, on a
+   * random graph with parallel edges, self-loops, mutual edges, isolated vertices and edges to unknown vertices,
+   * directed and undirected, however the input is partitioned.
+   */
+  @Test
+  void labelVectorGivesTheDataFrameExecutionsLabels() {
+    java.util.Random rnd = new java.util.Random(17);
+    List<long[]> e = new ArrayList<>();
+    for (int i = 0; i < 600; i++) {
+      long a = rnd.nextInt(150) * 3L;  // sparse ids: 0, 3, ..., 447
+      long b = rnd.nextInt(150) * 3L;
+      e.add(new long[] {a, b});
+      if (i % 7 == 0) e.add(new long[] {a, b});         // parallel edge
+      if (i % 11 == 0) e.add(new long[] {b, a});        // mutual edge
+      if (i % 13 == 0) e.add(new long[] {a, a});        // self-loop
+    }
+    e.add(new long[] {3, 9999});                        // unknown endpoint: ignored
+    List<Long> ids = new ArrayList<>();
+    for (long v = 0; v < 450 + 30; v += 3) ids.add(v);  // the last 10 are isolated
+    Dataset<Row> v = vertices(ids.stream().mapToLong(Long::longValue).toArray());
+    Dataset<Row> edges = edges(e);
+    for (boolean directed : new boolean[] {true, false}) {
+      LabelPropagation.Result frames = new LabelPropagation(v, edges).mode(Mode.GRAPHALYTICS).directed(directed)
+          .maxIterations(6).vectorVertexLimit(0).run();
+      LabelPropagation.Result vector = new LabelPropagation(v, edges).mode(Mode.GRAPHALYTICS).directed(directed)
+          .maxIterations(6).run();
+      LabelPropagation.Result shuffled = new LabelPropagation(v.repartition(5), edges.repartition(3))
+          .mode(Mode.GRAPHALYTICS).directed(directed).maxIterations(6).run();
+      assertEquals(labels(frames), labels(vector), "directed " + directed);
+      assertEquals(labels(frames), labels(shuffled), "directed " + directed + ", repartitioned");
+      assertEquals(frames.converged(), vector.converged());
+      assertEquals(6, vector.iterations());
+      assertTrue(new java.util.HashSet<>(labels(vector).values()).size() > 10, "not one flooded label");
+    }
+    IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+        () -> new LabelPropagation(v, edges).vectorVertexLimit(-1));
+    assertTrue(bad.getMessage().startsWith("vectorVertexLimit must be in [0, "), bad.getMessage());
+  }
 }
