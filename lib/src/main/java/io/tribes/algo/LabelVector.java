@@ -120,11 +120,7 @@ final class LabelVector {
     adjacency.unpersist(false);
 
     Broadcast<int[]> finalBc = jsc.broadcast(label);
-    List<Integer> parts = new ArrayList<>();
-    for (int i = 0; i < b; i++) {
-      parts.add(i);
-    }
-    JavaRDD<Row> rows = jsc.parallelize(parts, b).flatMap(p -> {
+    JavaRDD<Row> rows = jsc.parallelize(RankVector.rangeList(b), b).flatMap(p -> {
       long[] id = idsBc.value();
       int[] l = finalBc.value();
       int lo = RankVector.bound(p, id.length, b);

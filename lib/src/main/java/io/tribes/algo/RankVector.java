@@ -131,7 +131,8 @@ final class RankVector {
     return new PageRank.Result(ranks, iteration, residual);
   }
 
-  private static List<Integer> rangeList(int n) {
+  /** 0 .. n-1, one element per block: the partitions of the result tables. */
+  static List<Integer> rangeList(int n) {
     List<Integer> l = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       l.add(i);
