@@ -26,7 +26,8 @@ public final class Tribes {
       "  generate-sample --members N --days D --seed S --out DIR [--end-date YYYY-MM-DD] [--consecutive-days K]",
       "  graphalytics    --algorithm cdlp|pr --graph DIR/NAME --output FILE",
       "  bench           --vertices V --edges E --seed S [--partitions P] [--algorithms lpa,pr] [--runs N] [--graphx-partitions 2,4,8|none]   Tribes vs GraphX, LPA and PageRank",
-      "  bench-nightly   --members N [--days D] [--seed S] [--data DIR] [--config FILE]   the nightly job end to end, per stage");
+      "  bench-nightly   --members N [--days D] [--seed S] [--data DIR] [--config FILE]   the nightly job end to end, per stage",
+      "  bench-quality   --input DIR [--truth DIR] [--config FILE] [--run-date D] [--members PATH|none] [--warehouse DIR]   communities vs a known partition");
 
   private Tribes() {}
 
@@ -71,6 +72,8 @@ public final class Tribes {
         return BenchCommand.run(defaultSession(command), rest);
       case NightlyBenchCommand.NAME:
         return NightlyBenchCommand.run(Args.parse(command, rest, NightlyBenchCommand.OPTIONS));
+      case QualityBenchCommand.NAME:
+        return QualityBenchCommand.run(Args.parse(command, rest, QualityBenchCommand.OPTIONS));
       default:
         throw new TribesException("unknown command '" + command + "'\n" + USAGE);
     }

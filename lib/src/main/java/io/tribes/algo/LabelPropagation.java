@@ -5,12 +5,14 @@ import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.floor;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.round;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.functions.xxhash64;
 
 import java.util.Arrays;
 import java.util.List;
@@ -18,6 +20,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.expressions.XXH64;
 import org.apache.spark.sql.types.DataTypes;
 
 /**
@@ -59,6 +62,22 @@ import org.apache.spark.sql.types.DataTypes;
  *   iteration. It costs one vertex-level aggregation per iteration, nothing when off.</li>
  * </ul>
  *
+ * <h3>Resolution (WEIGHTED, {@link #resolution} &gt; 0)</h3>
+ * Plain label propagation floods: once about half of each vertex's ties leave its community, one label takes
+ * the whole graph. With a resolution {@code r} the vote optimises the constant Potts model (CPM, Traag et al.
+ * 2011), whose resolution is a density threshold: a label's score is the weight of the vertex's ties to it less
+ * {@code r x a(v)} per member of the label other than the vertex itself, where {@code a(v)} is the vertex's
+ * mean tie weight (its strength over its degree, so the rule does not depend on the unit of the weights; on an
+ * unweighted graph it is exactly CPM). A vertex therefore joins a label only when it is tied to more than a
+ * fraction {@code r} of its members (ties weighted relative to the vertex's own), and a label stops growing once
+ * it is sparser than {@code r}: nothing floods, whatever the mixing. Staying alone scores 0, so a vertex with no
+ * label above the threshold keeps its own. Per vertex the penalty is the LONG {@code floor(r x strength /
+ * degree)} in the fixed-point unit, and scores are the DOUBLE {@code ties - penalty x others}, computed from exact
+ * LONGs in one fixed order: identical whatever the partitioning. The self-vote above is off (it would stop every
+ * vertex from leaving its own label); instead, to avoid the synchronous swap, only the vertices whose
+ * {@link #updates hash of (id, iteration)} is even update in an iteration (semi-synchronous propagation). It
+ * stops once two consecutive iterations together changed at most {@link #convergenceThreshold} of the labels.
+ *
  * <h2>Execution</h2>
  * The adjacency (one row per receiving vertex and neighbour, with parallel edges pre-summed, plus one self
  * row per vertex that carries its current label into the vote) is built and cached once. Each iteration is one
@@ -98,6 +117,7 @@ public final class LabelPropagation {
   private long broadcastVertexLimit = 2_000_000L;
   private long maxCommunitySize;
   private long vectorVertexLimit = 20_000_000L;
+  private double resolution;
 
   public LabelPropagation(Dataset<Row> vertices, Dataset<Row> edges) {
     this.vertices = GraphInput.requireNonNull(vertices, "vertices");
@@ -196,6 +216,45 @@ public final class LabelPropagation {
   }
 
   /**
+   * WEIGHTED: the resolution {@code r} in [0, 1] (default 0 = plain propagation): a vertex joins a label only
+   * when tied to more than a fraction r of its members; see "Resolution" in the class comment.
+   */
+  public LabelPropagation resolution(double r) {
+    if (!(r >= 0.0 && r <= 1.0)) {
+      throw new IllegalArgumentException("resolution must be in [0, 1], got " + r);
+    }
+    this.resolution = r;
+    return this;
+  }
+
+  /** Resolution rule: the penalty per other member of a label, in fixed point, for a vertex of this strength and degree. */
+  static long penalty(double resolution, long strength, long degree) {
+    return (long) Math.floor(resolution * ((double) strength / (double) degree));
+  }
+
+  /** Resolution rule: a label's score from its exact tie sum, the vertex's penalty and the label's other members. */
+  static double resolvedScore(long ties, long penalty, long others) {
+    return (double) ties - (double) penalty * (double) others;
+  }
+
+  /**
+   * Resolution rule: whether vertex {@code id} may change its label in this iteration (1-based): the parity of
+   * Spark's {@code xxhash64(id, iteration)}, so the DataFrame and in-memory executions pick the same half.
+   */
+  public static boolean updates(long id, int iteration) {
+    return (XXH64.hashInt(iteration, XXH64.hashLong(id, 42L)) & 1L) == 0L;
+  }
+
+  /** The stop rule: plain, this iteration's changes; resolution, the last two iterations' (each moves half). */
+  static boolean converged(boolean resolved, long changed, long previousChanged, int iteration, double threshold,
+      long n) {
+    if (!resolved) {
+      return changed <= threshold * n;
+    }
+    return iteration >= 2 && changed + previousChanged <= threshold * n;
+  }
+
+  /**
    * GRAPHALYTICS mode without seeds: use the label-vector execution (see the class comment) when there are at
    * most n vertices (0 &lt;= n &lt;= {@value PageRank#MAX_VECTOR_VERTICES}; 0 = never), default 20,000,000. It
    * holds the labels as an {@code int[]} and the sorted ids as a {@code long[]} on the driver and on every
@@ -216,6 +275,7 @@ public final class LabelPropagation {
     Lineage lineage = new Lineage(spark, checkpointInterval, reliableCheckpoint);
     boolean weighted = mode == Mode.WEIGHTED;
     boolean capped = weighted && maxCommunitySize > 0;
+    boolean resolved = weighted && resolution > 0;
 
     Column id = GraphInput.integral(vertices, "vertices", GraphInput.ID);
     Column seed = seedColumn == null ? id
@@ -237,7 +297,7 @@ public final class LabelPropagation {
     }
     boolean bc = n <= broadcastVertexLimit;
 
-    Dataset<Row> adj = Lineage.persist(adjacency(e, ids, bc, weighted, partitions, bc ? "dst" : "src"));
+    Dataset<Row> adj = Lineage.persist(adjacency(e, ids, bc, weighted, resolved, partitions, bc ? "dst" : "src"));
     adj.count();
 
     Dataset<Row> state = vertices.select(id.as("id"), seed.as("label"));
@@ -247,9 +307,10 @@ public final class LabelPropagation {
     Dataset<Row> materialised = null;
     int iteration = 0;
     boolean converged = false;
+    long previousChanged = 0;
     while (iteration < maxIterations) {
       iteration++;
-      Dataset<Row> stepped = step(adj, state, bc, capped, weighted);
+      Dataset<Row> stepped = step(adj, state, bc, capped, resolved, weighted, iteration);
       if (!weighted && iteration < maxIterations && !lineage.checkpointAt(iteration)) {
         // GRAPHALYTICS needs no per-iteration result: chain the iteration lazily up to the next checkpoint.
         state = stepped;
@@ -259,10 +320,12 @@ public final class LabelPropagation {
       long changed = next.filter(col("changed")).count();
       state = lineage.advance(materialised, next, iteration);
       materialised = state;
-      converged = weighted ? changed <= convergenceThreshold * n : changed == 0;
+      converged = weighted ? converged(resolved, changed, previousChanged, iteration, convergenceThreshold, n)
+          : changed == 0;
       if (weighted && converged) {
         break;
       }
+      previousChanged = changed;
     }
     adj.unpersist(false);
     return new Result(state.select(col("id"), col("label")), iteration, converged);
@@ -312,10 +375,11 @@ public final class LabelPropagation {
   /**
    * One row per (receiver {@code dst}, neighbour {@code src}) with the summed LONG vote weight {@code w}, plus
    * one self row (dst = src = v) per vertex: weight 0 in GRAPHALYTICS mode (plus real self-loops), the weight
-   * of v's strongest tie in WEIGHTED mode; hash-partitioned by {@code key}.
+   * of v's strongest tie in WEIGHTED mode (0 with a resolution, where every row also carries the receiver's
+   * penalty {@code p}); hash-partitioned by {@code key}.
    */
-  private Dataset<Row> adjacency(Dataset<Row> e, Dataset<Row> ids, boolean bc, boolean weighted, int partitions,
-      String key) {
+  private Dataset<Row> adjacency(Dataset<Row> e, Dataset<Row> ids, boolean bc, boolean weighted, boolean resolved,
+      int partitions, String key) {
     Dataset<Row> within = GraphInput.withinVertices(e, ids, bc);
     Dataset<Row> forward = within.select(col("dst"), col("src"), col("w"));
     Dataset<Row> backward = within.select(col("src").as("dst"), col("dst").as("src"), col("w"));
@@ -334,6 +398,16 @@ public final class LabelPropagation {
         .select(col("dst"), col("src"), fixed.as("w"))
         .filter(col("w").gt(0))
         .groupBy("dst", "src").agg(sum("w").as("w"));
+    if (resolved) {
+      Column p = floor(lit(resolution).multiply(col("strength").cast(DataTypes.DoubleType)
+          .divide(col("degree").cast(DataTypes.DoubleType))));
+      Dataset<Row> penalty = ties.groupBy("dst").agg(sum("w").as("strength"), count(lit(1)).as("degree"))
+          .select(col("dst"), p.as("p"));
+      Dataset<Row> receivers = self.join(penalty, new String[] {"dst"}, "left_outer")
+          .select(col("dst"), col("src"), col("w"), coalesce(col("p"), lit(0L)).as("p"));
+      Dataset<Row> tiesPenalised = ties.join(penalty, "dst").select("dst", "src", "w", "p");
+      return tiesPenalised.union(receivers).repartition(partitions, col(key));
+    }
     Dataset<Row> strongest = ties.groupBy("dst").agg(max("w").as("sw"));
     Dataset<Row> selfWeighted = self.join(strongest, "dst")
         .select(col("dst"), col("src"), col("sw").as("w"));
@@ -345,11 +419,12 @@ public final class LabelPropagation {
    * One synchronous iteration: columns id, label, changed. Every vertex has a self row in the adjacency, so
    * every vertex gets exactly one row, and its current label is a candidate.
    */
-  private Dataset<Row> step(Dataset<Row> adj, Dataset<Row> state, boolean bc, boolean capped, boolean weighted) {
+  private Dataset<Row> step(Dataset<Row> adj, Dataset<Row> state, boolean bc, boolean capped, boolean resolved,
+      boolean weighted, int iteration) {
     // Fresh names for the sender side: adjacency and labels share lineage, so Dataset-bound columns would be
     // ambiguous after the join.
     Dataset<Row> labels = state.select(col("id").as("s_id"), col("label").as("s_label"));
-    if (capped) {
+    if (capped || resolved) {
       Dataset<Row> sizes = labels.groupBy("s_label").agg(count(lit(1)).as("s_size"));
       labels = labels.join(sizes, "s_label").select(col("s_id"), col("s_label"), col("s_size"));
     }
@@ -358,15 +433,26 @@ public final class LabelPropagation {
         .groupBy(col("dst"), col("s_label").as("label"))
         .agg(sum(col("w")).as("score"),
             max(col("src").equalTo(col("dst"))).as("current"),
-            capped ? max(col("s_size")).as("size") : lit(0L).as("size"));
+            capped || resolved ? max(col("s_size")).as("size") : lit(0L).as("size"),
+            resolved ? max(col("p")).as("p") : lit(0L).as("p"));
     // Best candidate: highest score, ties to the smallest label (bitwise_not reverses LONG order without
     // overflow). With a size cap, labels at the cap are not eligible unless current.
     Column eligible = capped ? col("current").or(col("size").lt(maxCommunitySize)) : lit(true);
-    Column rank = weighted ? struct(eligible.as("e"), col("score").as("s"), bitwise_not(col("label")).as("l"))
-        : struct(col("score").as("s"), bitwise_not(col("label")).as("l"));
+    Column score = col("score");
+    if (resolved) { // exactly resolvedScore: ties - penalty x others, in doubles from exact LONGs
+      Column others = col("size").minus(when(col("current"), lit(1L)).otherwise(lit(0L)));
+      score = col("score").cast(DataTypes.DoubleType)
+          .minus(col("p").cast(DataTypes.DoubleType).multiply(others.cast(DataTypes.DoubleType)));
+    }
+    Column rank = weighted ? struct(eligible.as("e"), score.as("s"), bitwise_not(col("label")).as("l"))
+        : struct(score.as("s"), bitwise_not(col("label")).as("l"));
     Dataset<Row> best = votes.groupBy(col("dst"))
         .agg(max(rank).as("best"), max(when(col("current"), col("label"))).as("old"));
     Column label = bitwise_not(col("best.l"));
+    if (resolved) { // semi-synchronous: the other half keeps its label (see updates)
+      Column updates = xxhash64(col("dst"), lit(iteration)).bitwiseAND(lit(1L)).equalTo(lit(0L));
+      label = when(updates, label).otherwise(col("old"));
+    }
     return best.select(col("dst").as("id"), label.as("label"), label.notEqual(col("old")).as("changed"));
   }
 

@@ -101,6 +101,23 @@ public final class Subgraph {
     return ids[index];
   }
 
+  /** The vertex ids by index (ascending). */
+  public long[] ids() {
+    return ids.clone();
+  }
+
+  /** Distinct ties: unordered pairs of distinct vertices joined by an edge of weight &gt; 0 either way. */
+  public long tieCount() {
+    java.util.HashSet<Long> pairs = new java.util.HashSet<>();
+    for (int i = 0; i < src.length; i++) {
+      if (src[i] == dst[i] || !(weight[i] > 0)) continue;
+      int a = Math.min(src[i], dst[i]);
+      int b = Math.max(src[i], dst[i]);
+      pairs.add(((long) a << 32) | b);
+    }
+    return pairs.size();
+  }
+
   /** Initial labels by vertex index (the vertex ids unless seeds were given). */
   public long[] seeds() {
     return seeds.clone();
@@ -203,11 +220,98 @@ public final class Subgraph {
   /** As {@link #labelPropagation(int, double, long)}, started from the given labels (by vertex index). */
   public Labels labelPropagation(long[] initial, int maxIterations, double convergenceThreshold,
       long maxCommunitySize) {
+    return labelPropagation(initial, maxIterations, convergenceThreshold, maxCommunitySize, 0.0);
+  }
+
+  /**
+   * Weighted label propagation with exactly the semantics of {@link LabelPropagation} in WEIGHTED mode at the
+   * given {@link LabelPropagation#resolution resolution}: 0 is the plain rule of {@link #labelPropagation(long[],
+   * int, double, long)}; above 0 the resolution rule (a label's score is its tie weight less the resolution
+   * penalty per member, no self-vote, half of the vertices update per iteration).
+   */
+  public Labels labelPropagation(long[] initial, int maxIterations, double convergenceThreshold,
+      long maxCommunitySize, double resolution) {
     int n = ids.length;
     if (initial.length != n) {
       throw new IllegalArgumentException("initial must have one label per vertex (" + n + "), got " + initial.length);
     }
-    // ties, both directions, weights rounded to fixed point per edge (as the DataFrame version does)
+    Ties t = ties();
+    int[] offsets = t.offsets();
+    int[] nbr = t.nbr();
+    long[] w = t.w();
+    boolean resolved = resolution > 0;
+    long[] self = new long[n]; // plain rule: the self-vote, the strongest tie
+    long[] penalty = new long[n]; // resolution rule: the penalty per member of a label
+    for (int v = 0; v < n; v++) {
+      long strength = 0;
+      for (int j = offsets[v]; j < offsets[v + 1]; j++) {
+        self[v] = Math.max(self[v], w[j]);
+        strength += w[j];
+      }
+      int degree = offsets[v + 1] - offsets[v];
+      if (degree > 0) penalty[v] = LabelPropagation.penalty(resolution, strength, degree);
+    }
+
+    long[] label = initial.clone();
+    int iteration = 0;
+    boolean converged = false;
+    long previousChanged = 0;
+    Map<Long, Long> scores = new HashMap<>();
+    while (iteration < maxIterations) {
+      iteration++;
+      Map<Long, Integer> sizes = null;
+      if (maxCommunitySize > 0 || resolved) {
+        sizes = new HashMap<>();
+        for (long l : label) sizes.merge(l, 1, Integer::sum);
+      }
+      long[] next = new long[n];
+      int changed = 0;
+      for (int v = 0; v < n; v++) {
+        if (resolved && !LabelPropagation.updates(ids[v], iteration)) {
+          next[v] = label[v];
+          continue;
+        }
+        scores.clear();
+        scores.put(label[v], resolved ? 0L : self[v]);
+        for (int j = offsets[v]; j < offsets[v + 1]; j++) scores.merge(label[nbr[j]], w[j], Long::sum);
+        long best = label[v];
+        double bestScore = 0;
+        boolean bestEligible = false;
+        boolean first = true;
+        for (Map.Entry<Long, Long> c : scores.entrySet()) {
+          long l = c.getKey();
+          boolean current = l == label[v];
+          boolean eligible = maxCommunitySize <= 0 || current || sizes.get(l) < maxCommunitySize;
+          double s = resolved
+              ? LabelPropagation.resolvedScore(c.getValue(), penalty[v], sizes.get(l) - (current ? 1 : 0))
+              : c.getValue();
+          boolean better = eligible != bestEligible ? eligible
+              : s != bestScore ? s > bestScore : l < best;
+          if (first || better) {
+            best = l;
+            bestScore = s;
+            bestEligible = eligible;
+            first = false;
+          }
+        }
+        next[v] = best;
+        if (best != label[v]) changed++;
+      }
+      label = next;
+      converged = LabelPropagation.converged(resolved, changed, previousChanged, iteration, convergenceThreshold, n);
+      if (converged) break;
+      previousChanged = changed;
+    }
+    return new Labels(label, iteration, converged);
+  }
+
+  /** Symmetric tie lists by vertex index (CSR): neighbours ascending, fixed-point weights summed per pair. */
+  private record Ties(int[] offsets, int[] nbr, long[] w) {}
+
+  /** The ties as label propagation sees them: both directions, weights rounded to fixed point per edge (as the
+   * DataFrame version does), self-loops and weights of 0 dropped, parallel edges summed. */
+  private Ties ties() {
+    int n = ids.length;
     long[][] rows = new long[2 * src.length][];
     int m = 0;
     for (int i = 0; i < src.length; i++) {
@@ -217,70 +321,96 @@ public final class Subgraph {
       rows[m++] = new long[] {dst[i], src[i], f};
       rows[m++] = new long[] {src[i], dst[i], f};
     }
-    long[][] ties = Arrays.copyOf(rows, m);
-    Arrays.sort(ties, (a, b) -> a[0] != b[0] ? Long.compare(a[0], b[0]) : Long.compare(a[1], b[1]));
+    long[][] sorted = Arrays.copyOf(rows, m);
+    Arrays.sort(sorted, (a, b) -> a[0] != b[0] ? Long.compare(a[0], b[0]) : Long.compare(a[1], b[1]));
     int[] offsets = new int[n + 1];
     int[] nbr = new int[m];
     long[] w = new long[m];
-    long[] self = new long[n];
     int k = 0;
     for (int i = 0; i < m; i++) {
-      int a = (int) ties[i][0];
-      int b = (int) ties[i][1];
-      if (k > 0 && i > 0 && ties[i - 1][0] == a && ties[i - 1][1] == b) {
-        w[k - 1] += ties[i][2];
+      int a = (int) sorted[i][0];
+      int b = (int) sorted[i][1];
+      if (k > 0 && i > 0 && sorted[i - 1][0] == a && sorted[i - 1][1] == b) {
+        w[k - 1] += sorted[i][2];
       } else {
         nbr[k] = b;
-        w[k] = ties[i][2];
+        w[k] = sorted[i][2];
         offsets[a + 1]++;
         k++;
       }
     }
     for (int i = 0; i < n; i++) offsets[i + 1] += offsets[i];
-    for (int v = 0; v < n; v++) {
-      for (int j = offsets[v]; j < offsets[v + 1]; j++) self[v] = Math.max(self[v], w[j]);
-    }
+    return new Ties(offsets, Arrays.copyOf(nbr, k), Arrays.copyOf(w, k));
+  }
 
-    long[] label = initial.clone();
-    int iteration = 0;
-    boolean converged = false;
-    Map<Long, Long> scores = new HashMap<>();
-    while (iteration < maxIterations) {
-      iteration++;
-      Map<Long, Integer> sizes = null;
-      if (maxCommunitySize > 0) {
-        sizes = new HashMap<>();
-        for (long l : label) sizes.merge(l, 1, Integer::sum);
-      }
-      long[] next = new long[n];
-      int changed = 0;
+  /**
+   * Merges whole communities, exactly as {@link CommunityMerge} does on DataFrames: in each round every community
+   * picks the neighbouring community of best merge gain (see there), and pairs that picked each other merge into
+   * the smaller label; at most {@code rounds} rounds, stopping at the first round without a merge.
+   *
+   * @param labels community label by vertex index
+   * @return the merged labels by vertex index
+   */
+  public long[] mergeCommunities(long[] labels, double resolution, long maxSize, int rounds) {
+    int n = ids.length;
+    if (labels.length != n) {
+      throw new IllegalArgumentException("labels must have one label per vertex (" + n + "), got " + labels.length);
+    }
+    Ties t = ties();
+    long[] unit = new long[n];
+    for (int v = 0; v < n; v++) {
+      long strength = 0;
+      for (int j = t.offsets()[v]; j < t.offsets()[v + 1]; j++) strength += t.w()[j];
+      int degree = t.offsets()[v + 1] - t.offsets()[v];
+      unit[v] = degree == 0 ? 0 : CommunityMerge.unit(strength, degree);
+    }
+    long[] label = labels.clone();
+    for (int round = 0; round < rounds; round++) {
+      Map<Long, long[]> size = new java.util.TreeMap<>(); // label -> {members, unit sum}
       for (int v = 0; v < n; v++) {
-        scores.clear();
-        scores.put(label[v], self[v]);
-        for (int j = offsets[v]; j < offsets[v + 1]; j++) scores.merge(label[nbr[j]], w[j], Long::sum);
-        long best = label[v];
-        long bestScore = -1;
-        boolean bestEligible = false;
-        for (Map.Entry<Long, Long> c : scores.entrySet()) {
-          long l = c.getKey();
-          boolean eligible = sizes == null || l == label[v] || sizes.get(l) < maxCommunitySize;
-          long s = c.getValue();
-          boolean better = eligible != bestEligible ? eligible
-              : s != bestScore ? s > bestScore : l < best;
-          if (bestScore < 0 || better) {
-            best = l;
-            bestScore = s;
-            bestEligible = eligible;
+        long[] c = size.computeIfAbsent(label[v], x -> new long[2]);
+        c[0]++;
+        c[1] += unit[v];
+      }
+      Map<Long, Map<Long, Long>> between = new HashMap<>();
+      for (int v = 0; v < n; v++) {
+        for (int j = t.offsets()[v]; j < t.offsets()[v + 1]; j++) {
+          long c = label[v];
+          long d = label[t.nbr()[j]];
+          if (c != d) between.computeIfAbsent(c, x -> new HashMap<>()).merge(d, t.w()[j], Long::sum);
+        }
+      }
+      Map<Long, Long> best = new HashMap<>();
+      for (Map.Entry<Long, Map<Long, Long>> e : between.entrySet()) {
+        long c = e.getKey();
+        long[] sc = size.get(c);
+        long bestLabel = 0;
+        double bestGain = 0;
+        boolean found = false;
+        for (Map.Entry<Long, Long> f : e.getValue().entrySet()) {
+          long d = f.getKey();
+          long[] sd = size.get(d);
+          if (sc[0] + sd[0] > maxSize) continue;
+          double gain = CommunityMerge.gain(f.getValue(), sc[0], sc[1], sd[0], sd[1], resolution);
+          if (!(gain > 0)) continue;
+          if (!found || gain > bestGain || (gain == bestGain && d < bestLabel)) {
+            bestLabel = d;
+            bestGain = gain;
+            found = true;
           }
         }
-        next[v] = best;
-        if (best != label[v]) changed++;
+        if (found) best.put(c, bestLabel);
       }
-      label = next;
-      converged = changed <= convergenceThreshold * n;
-      if (converged) break;
+      Map<Long, Long> into = new HashMap<>();
+      for (Map.Entry<Long, Long> e : best.entrySet()) {
+        long c = e.getKey();
+        long d = e.getValue();
+        if (best.get(d) != null && best.get(d) == c && d < c) into.put(c, d);
+      }
+      if (into.isEmpty()) break;
+      for (int v = 0; v < n; v++) label[v] = into.getOrDefault(label[v], label[v]);
     }
-    return new Labels(label, iteration, converged);
+    return label;
   }
 
   /** Fixed-point tie weight: Spark's round(w * 2^30) (half up), as {@link LabelPropagation} computes it. */

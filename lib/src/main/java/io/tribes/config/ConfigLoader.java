@@ -183,6 +183,8 @@ public final class ConfigLoader {
     check(c.lpa().maxIterations() > 0, "lpa.max-iterations", "must be > 0", c.lpa().maxIterations());
     check(c.lpa().convergenceThreshold() >= 0 && c.lpa().convergenceThreshold() < 1,
         "lpa.convergence-threshold", "must be in [0, 1)", c.lpa().convergenceThreshold());
+    check(c.lpa().resolution() >= 0 && c.lpa().resolution() <= 1, "lpa.resolution",
+        "must be in [0, 1] (0 = plain label propagation)", c.lpa().resolution());
     check(c.pagerank().dampingFactor() > 0 && c.pagerank().dampingFactor() < 1,
         "pagerank.damping-factor", "must be in (0, 1)", c.pagerank().dampingFactor());
     check(c.pagerank().maxIterations() > 0, "pagerank.max-iterations", "must be > 0", c.pagerank().maxIterations());
@@ -192,6 +194,10 @@ public final class ConfigLoader {
     check(cm.maxSize() >= cm.minSize(), "community.max-size",
         "must be >= community.min-size (" + cm.minSize() + ")", cm.maxSize());
     check(cm.refineDepth() >= 0, "community.refine-depth", "must be >= 0 (0 = never re-split)", cm.refineDepth());
+    check(cm.denseDensity() > 0 && cm.denseDensity() <= 1, "community.dense-density", "must be in (0, 1]",
+        cm.denseDensity());
+    check(cm.mergeResolution() >= 0 && cm.mergeResolution() <= 1, "community.merge-resolution",
+        "must be in [0, 1] (0 = no merge)", cm.mergeResolution());
     var lc = c.lifecycle();
     check(lc.matchJaccard() > 0 && lc.matchJaccard() <= 1, "lifecycle.match-jaccard", "must be in (0, 1]", lc.matchJaccard());
     check(lc.eventShare() > 0 && lc.eventShare() <= 0.5, "lifecycle.event-share", "must be in (0, 0.5]", lc.eventShare());

@@ -44,7 +44,8 @@ public record TribesConfig(
 
   public record Lpa(
       @JsonProperty("max-iterations") int maxIterations,
-      @JsonProperty("convergence-threshold") double convergenceThreshold) {}
+      @JsonProperty("convergence-threshold") double convergenceThreshold,
+      @JsonProperty("resolution") double resolution) {}
 
   public record PageRank(
       @JsonProperty("damping-factor") double dampingFactor,
@@ -55,6 +56,8 @@ public record TribesConfig(
       @JsonProperty("min-size") int minSize,
       @JsonProperty("max-size") int maxSize,
       @JsonProperty("refine-depth") int refineDepth,
+      @JsonProperty("dense-density") double denseDensity,
+      @JsonProperty("merge-resolution") double mergeResolution,
       @JsonProperty("ambassador-fraction") double ambassadorFraction,
       @JsonProperty("ambassador-max") int ambassadorMax,
       @JsonProperty("core-fraction") double coreFraction,

@@ -21,8 +21,9 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
- * Detect stage: weighted label propagation over the member graph, optionally seeded with the
- * previous run's communities, then refined to the size bounds by {@link CommunityRefiner}. Graphs of
+ * Detect stage: weighted label propagation at {@code lpa.resolution} (a density threshold that keeps one
+ * label from flooding the graph, see {@link LabelPropagation}) over the member graph, optionally seeded with
+ * the previous run's communities, then refined to the size bounds by {@link CommunityRefiner}. Graphs of
  * at most {@code spark.in-memory-graph-edges} edges run both steps in one task's memory, larger ones
  * as distributed DataFrame iterations; the communities are the same either way.
  */
@@ -65,6 +66,7 @@ public final class CommunityDetector {
         .mode(LabelPropagation.Mode.WEIGHTED)
         .maxIterations(lpa.maxIterations())
         .convergenceThreshold(lpa.convergenceThreshold())
+        .resolution(lpa.resolution())
         .checkpointInterval(spark.checkpointInterval())
         .reliableCheckpoint(spark.checkpointDir() != null)
         .run();
@@ -83,16 +85,19 @@ public final class CommunityDetector {
     CommunityRefiner.Rules rules = CommunityRefiner.rules(community, lpa);
     int maxIterations = lpa.maxIterations();
     double threshold = lpa.convergenceThreshold();
+    double resolution = lpa.resolution();
     Dataset<Row> detected = Subgraphs.map(vertices.withColumn("group", lit(0L)),
         edges.select(lit(0L).as("group"), col("src"), col("dst"), col("weight").as("w")), 1, DETECTED,
         (group, g) -> {
-          Subgraph.Labels labels = g.labelPropagation(g.seeds(), maxIterations, threshold, 0);
-          List<Row> rows = new ArrayList<>(g.size());
+          Subgraph.Labels labels = g.labelPropagation(g.seeds(), maxIterations, threshold, 0, resolution);
+          List<Row> refined = new ArrayList<>(g.size());
           for (Map.Entry<Long, Subgraph> e : g.splitBy(labels.labels()).entrySet()) {
-            for (Row r : rules.refine(e.getKey(), e.getValue())) {
-              rows.add(RowFactory.create(r.get(0), r.get(1), r.get(2), r.get(3), labels.iterations(),
-                  labels.converged()));
-            }
+            refined.addAll(rules.refine(e.getKey(), e.getValue()));
+          }
+          List<Row> rows = new ArrayList<>(g.size());
+          for (Row r : rules.finish(g, refined)) {
+            rows.add(RowFactory.create(r.get(0), r.get(1), r.get(2), r.get(3), labels.iterations(),
+                labels.converged()));
           }
           return rows;
         }).persist(StorageLevel.MEMORY_AND_DISK());

@@ -62,6 +62,110 @@ class SubgraphTest {
     return m;
   }
 
+  /**
+   * A planted partition at mixing about 0.5 (20 groups of 10; each member tied to 6 of its group, and 3 random
+   * members outside tie to it besides its own 3): the resolution rule recovers the groups; plain propagation
+   * floods them all into one label.
+   */
+  @Test
+  void resolutionKeepsPlantedGroupsApartAtMixingOneHalf() {
+    Random rnd = new Random(5);
+    int groups = 20;
+    int size = 10;
+    int n = groups * size;
+    List<long[]> ties = new ArrayList<>();
+    java.util.Set<Long> seen = new java.util.HashSet<>();
+    for (int v = 0; v < n; v++) {
+      int base = (v / size) * size;
+      for (int k = 1; k <= 3; k++) addTie(ties, seen, v, base + (v - base + k) % size); // 3 neighbours each way
+      for (int k = 0; k < 3; k++) {
+        int u = rnd.nextInt(n);
+        if (u / size != v / size) addTie(ties, seen, v, u);
+      }
+    }
+    long[] ids = new long[n];
+    for (int i = 0; i < n; i++) ids[i] = i;
+    long[] s = new long[ties.size()];
+    long[] d = new long[ties.size()];
+    double[] w = new double[ties.size()];
+    for (int i = 0; i < ties.size(); i++) {
+      s[i] = ties.get(i)[0];
+      d[i] = ties.get(i)[1];
+      w[i] = 3.0;
+    }
+    Subgraph g = Subgraph.of(ids, s, d, w);
+    long[] resolved = g.connectedParts(g.labelPropagation(g.ids(), 50, 0.0, 0, 0.05).labels());
+    long[] plain = g.connectedParts(g.labelPropagation(g.ids(), 50, 0.0, 0, 0.0).labels());
+    assertTrue(recovered(resolved, size) >= 14, "planted groups recovered exactly: " + recovered(resolved, size));
+    assertTrue(largest(resolved) <= 2 * size, "largest community " + largest(resolved));
+    assertTrue(largest(plain) > n / 2, "plain propagation floods: largest " + largest(plain));
+  }
+
+  private static void addTie(List<long[]> ties, java.util.Set<Long> seen, int a, int b) {
+    if (a != b && seen.add((long) Math.min(a, b) * 1_000_000 + Math.max(a, b))) ties.add(new long[] {a, b});
+  }
+
+  /** Planted groups (ids v / size) whose members are exactly one label. */
+  private static int recovered(long[] labels, int size) {
+    Map<Long, Integer> count = new java.util.HashMap<>();
+    for (long l : labels) count.merge(l, 1, Integer::sum);
+    int exact = 0;
+    for (int base = 0; base < labels.length; base += size) {
+      boolean same = true;
+      for (int v = base; v < base + size; v++) same &= labels[v] == labels[base];
+      if (same && count.get(labels[base]) == size) exact++;
+    }
+    return exact;
+  }
+
+  private static int largest(long[] labels) {
+    Map<Long, Integer> count = new java.util.HashMap<>();
+    for (long l : labels) count.merge(l, 1, Integer::sum);
+    return count.values().stream().max(Integer::compare).orElse(0);
+  }
+
+  @Test
+  void communityMergeEqualsTheDataFrameMerge() {
+    Graph graph = random(4, 96, 420);
+    Subgraph g = graph.subgraph();
+    // start from pieces: each group of 12 cut in three runs of 4 (and a few singletons)
+    long[] parts = new long[g.size()];
+    for (int i = 0; i < parts.length; i++) parts[i] = i % 17 == 0 ? g.id(i) : g.id(i - i % 4);
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < parts.length; i++) rows.add(RowFactory.create(g.id(i), parts[i]));
+    Dataset<Row> labels = spark().createDataFrame(rows, new StructType().add("id", DataTypes.LongType)
+        .add("label", DataTypes.LongType));
+    for (double resolution : new double[] {0.1, 0.3}) {
+      long[] local = g.mergeCommunities(parts, resolution, 12, 5);
+      Map<Long, Long> df = new java.util.TreeMap<>();
+      for (Row r : CommunityMerge.run(labels.repartition(3), graph.edges().repartition(2), resolution, 12, 5, 4)
+          .collectAsList()) {
+        df.put(r.getLong(0), r.getLong(1));
+      }
+      assertEquals(df, byId(g, local), "resolution " + resolution);
+      assertTrue(new java.util.HashSet<>(df.values()).size() < new java.util.HashSet<>(byId(g, parts).values()).size(),
+          "some pieces merged");
+    }
+  }
+
+  @Test
+  void resolutionLabelPropagationEqualsTheDataFrameWeightedMode() {
+    // the resolution rule: penalties, doubles from exact LONGs, the semi-synchronous half, the two-iteration stop
+    Graph graph = random(3, 72, 300);
+    for (double resolution : new double[] {0.05, 0.3}) {
+      Subgraph g = graph.subgraph();
+      Subgraph.Labels local = g.labelPropagation(g.ids(), 40, 0.0, 0, resolution);
+      LabelPropagation.Result df = new LabelPropagation(graph.vertices(), graph.edges()).maxIterations(40)
+          .resolution(resolution).run();
+      assertEquals(TestGraphs.labels(df), byId(g, local.labels()), "resolution " + resolution);
+      assertEquals(df.iterations(), local.iterations(), "iterations, resolution " + resolution);
+      assertEquals(df.converged(), local.converged());
+      assertTrue(local.iterations() > 2, "it propagated: " + local.iterations());
+      assertTrue(new java.util.HashSet<>(byId(g, local.labels()).values()).size() < g.size() / 2,
+          "labels merged into groups");
+    }
+  }
+
   @Test
   void labelPropagationEqualsTheDataFrameWeightedMode() {
     for (long seed : new long[] {1, 2}) {

@@ -1,0 +1,79 @@
+package io.tribes.jobs;
+
+import io.tribes.config.TribesConfig;
+import io.tribes.io.RunManifest;
+import io.tribes.io.Warehouse;
+import io.tribes.metrics.Quality;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * {@code bench-quality --input DIR [--truth DIR] [--config FILE] [--run-date D] [--members PATH|none]
+ * [--interactions PATH] [--warehouse DIR]}: runs the nightly job (first night, into a fresh warehouse unless
+ * one is given) on an input whose partition is known and prints how close the communities are to it, over
+ * every member of the truth (see {@link Quality}): NMI, homogeneity, completeness, the share of members in
+ * communities of min-size..max-size, the oversized communities and their densities, and the time. The truth
+ * ({@code member_id}, {@code community}) defaults to {@code DIR/truth}. The last line is machine-readable.
+ */
+final class QualityBenchCommand {
+  static final String NAME = "bench-quality";
+  static final Set<String> OPTIONS;
+
+  static {
+    Set<String> o = new HashSet<>(NightlyCommand.OPTIONS);
+    o.add("truth");
+    OPTIONS = Set.copyOf(o);
+  }
+
+  private QualityBenchCommand() {}
+
+  static int run(Args args) {
+    if (args.get("input") == null && args.get("truth") == null) {
+      throw new io.tribes.TribesException(NAME + ": option '--input DIR' (or '--truth DIR') is required");
+    }
+    TribesConfig config = NightlyCommand.config(args);
+    if (args.get("warehouse") == null) {
+      try {
+        config = config.withWarehouse(Files.createTempDirectory("tribes-quality").toString());
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    String truth = args.get("truth", args.get("input") == null ? null : args.get("input").replaceAll("/+$", "") + "/truth");
+    SparkSession spark = Spark.session(NAME, config.spark());
+    long t0 = System.nanoTime();
+    RunManifest manifest = NightlyCommand.run(spark, config);
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    Warehouse.PublishedRun run = new Warehouse(spark, config.warehouse()).latest().orElseThrow();
+    TribesConfig.Community c = config.community();
+    Quality q = Quality.of(spark.read().parquet(truth), run.memberSegments(), run.communities(), c.minSize(),
+        c.maxSize());
+    print(System.out, config, manifest, q, seconds);
+    return 0;
+  }
+
+  static void print(PrintStream out, TribesConfig config, RunManifest m, Quality q, double seconds) {
+    TribesConfig.Community c = config.community();
+    long sparse = q.oversized().stream().filter(d -> d < c.denseDensity()).count();
+    out.printf(Locale.ROOT, "bench-quality %s (truth: %,d members; graph: %,d members, %,d ties)%n",
+        config.input().interactions(), q.members(), m.graph().get("members"), m.graph().get("edges"));
+    out.printf(Locale.ROOT, "  resolution %s, max-size %d, dense-density %s: %,d communities, largest %d%n",
+        config.lpa().resolution(), c.maxSize(), c.denseDensity(), q.communities(), q.largest());
+    out.printf(Locale.ROOT, "  NMI %.3f  homogeneity %.3f  completeness %.3f  in %d..%d: %.1f%%%n", q.nmi(),
+        q.homogeneity(), q.completeness(), c.minSize(), c.maxSize(), 100 * q.inBounds());
+    out.printf(Locale.ROOT, "  oversized %d (below dense-density: %d), densities %s%n", q.oversized().size(), sparse,
+        q.oversized().stream().map(d -> String.format(Locale.ROOT, "%.2f", d)).collect(Collectors.joining(",", "[", "]")));
+    out.printf(Locale.ROOT, "  label propagation %s iterations, refine rounds %s; nightly %.1f s%n",
+        m.lpa().get("iterations"), m.lpa().get("refine_rounds"), seconds);
+    out.printf(Locale.ROOT, "quality nmi=%.4f homogeneity=%.4f completeness=%.4f in_bounds=%.4f communities=%d "
+        + "largest=%d oversized=%d sparse_oversized=%d seconds=%.1f%n", q.nmi(), q.homogeneity(), q.completeness(),
+        q.inBounds(), q.communities(), q.largest(), q.oversized().size(), sparse, seconds);
+  }
+}
