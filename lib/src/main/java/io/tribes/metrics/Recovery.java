@@ -5,9 +5,7 @@ import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.lit;
 
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
@@ -53,28 +51,7 @@ public record Recovery(long members, double nmi, double ambassadorRecall, double
 
   /** NMI from contingency cells (x, y, count). */
   static double nmi(List<Row> cells) {
-    Map<String, Long> xs = new HashMap<>();
-    Map<String, Long> ys = new HashMap<>();
-    double n = 0;
-    for (Row r : cells) {
-      xs.merge(r.getString(0), r.getLong(2), Long::sum);
-      ys.merge(r.getString(1), r.getLong(2), Long::sum);
-      n += r.getLong(2);
-    }
-    if (n == 0) return 0;
-    double mi = 0;
-    for (Row r : cells) {
-      double nxy = r.getLong(2);
-      mi += nxy / n * Math.log(n * nxy / ((double) xs.get(r.getString(0)) * ys.get(r.getString(1))));
-    }
-    double hx = entropy(xs, n);
-    double hy = entropy(ys, n);
-    return hx + hy == 0 ? 1.0 : 2 * mi / (hx + hy);
-  }
-
-  private static double entropy(Map<String, Long> counts, double n) {
-    double h = 0;
-    for (long c : counts.values()) h -= c / n * Math.log(c / n);
-    return h;
+    double[] h = Quality.entropies(cells);
+    return h[0] + h[1] == 0 ? 1.0 : 2 * h[2] / (h[0] + h[1]);
   }
 }

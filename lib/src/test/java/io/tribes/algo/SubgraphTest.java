@@ -83,17 +83,7 @@ class SubgraphTest {
         if (u / size != v / size) addTie(ties, seen, v, u);
       }
     }
-    long[] ids = new long[n];
-    for (int i = 0; i < n; i++) ids[i] = i;
-    long[] s = new long[ties.size()];
-    long[] d = new long[ties.size()];
-    double[] w = new double[ties.size()];
-    for (int i = 0; i < ties.size(); i++) {
-      s[i] = ties.get(i)[0];
-      d[i] = ties.get(i)[1];
-      w[i] = 3.0;
-    }
-    Subgraph g = Subgraph.of(ids, s, d, w);
+    Subgraph g = io.tribes.testing.Ties.subgraph(n, ties, 3.0);
     long[] resolved = g.connectedParts(g.labelPropagation(g.ids(), 50, 0.0, 0, 0.05).labels());
     long[] plain = g.connectedParts(g.labelPropagation(g.ids(), 50, 0.0, 0, 0.0).labels());
     assertTrue(recovered(resolved, size) >= 14, "planted groups recovered exactly: " + recovered(resolved, size));
@@ -161,6 +151,11 @@ class SubgraphTest {
       assertEquals(df.iterations(), local.iterations(), "iterations, resolution " + resolution);
       assertEquals(df.converged(), local.converged());
       assertTrue(local.iterations() > 2, "it propagated: " + local.iterations());
+      if (resolution == 0.05) { // and whatever the partitioning
+        LabelPropagation.Result shuffled = new LabelPropagation(graph.vertices().repartition(5),
+            graph.edges().repartition(3)).maxIterations(40).resolution(resolution).run();
+        assertEquals(TestGraphs.labels(df), TestGraphs.labels(shuffled), "repartitioned");
+      }
       assertTrue(new java.util.HashSet<>(byId(g, local.labels()).values()).size() < g.size() / 2,
           "labels merged into groups");
     }

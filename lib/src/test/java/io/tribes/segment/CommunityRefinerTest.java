@@ -82,17 +82,7 @@ class CommunityRefinerTest {
   }
 
   private static Subgraph graph(int n, List<long[]> ties) {
-    long[] ids = new long[n];
-    for (int i = 0; i < n; i++) ids[i] = i;
-    long[] s = new long[ties.size()];
-    long[] d = new long[ties.size()];
-    double[] w = new double[ties.size()];
-    for (int i = 0; i < ties.size(); i++) {
-      s[i] = ties.get(i)[0];
-      d[i] = ties.get(i)[1];
-      w[i] = 2.0;
-    }
-    return Subgraph.of(ids, s, d, w);
+    return io.tribes.testing.Ties.subgraph(n, ties, 2.0);
   }
 
   private static int[] indexes(int n) {
