@@ -55,7 +55,15 @@ public final class NightlyPipeline {
     String startedAt = Instant.now().toString();
     S3Settings.apply(spark, config.s3());
     Warehouse warehouse = new Warehouse(spark, config.warehouse());
-    StageLog log = new StageLog();
+    SparkActivity activity = SparkActivity.attach(spark.sparkContext());
+    try {
+      return run(runDate, startedAt, warehouse, new StageLog(spark.sparkContext(), activity));
+    } finally {
+      activity.detach(spark.sparkContext());
+    }
+  }
+
+  private RunManifest run(LocalDate runDate, String startedAt, Warehouse warehouse, StageLog log) {
 
     record Loaded(Inputs inputs, Dataset<Row> previous, String previousDate) {}
     Loaded loaded = log.run("load", () -> {
