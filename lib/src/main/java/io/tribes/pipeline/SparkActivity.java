@@ -17,6 +17,8 @@ import org.apache.spark.SparkContext;
 public final class SparkActivity extends SparkListener {
   private record Event(long at, int kind, long shuffleRead, long shuffleWrite, long spillMemory, long spillDisk) {}
 
+  /** {@code -Dtribes.trace-jobs=true}: one line per job on stderr with its call site, to find where jobs come from. */
+  private static final boolean TRACE = Boolean.getBoolean("tribes.trace-jobs");
   private static final int JOB = 0;
   private static final int STAGE = 1;
   private static final int TASK = 2;
@@ -46,6 +48,18 @@ public final class SparkActivity extends SparkListener {
   @Override
   public void onJobStart(SparkListenerJobStart start) {
     add(new Event(start.time(), JOB, 0, 0, 0, 0));
+    if (TRACE) {
+      String site = "?";
+      int last = -1;
+      for (var it = start.stageInfos().iterator(); it.hasNext(); ) {
+        var info = it.next();
+        if (info.stageId() > last) {
+          last = info.stageId();
+          site = info.name();
+        }
+      }
+      System.err.println("tribes.trace-jobs: job " + start.jobId() + " (" + start.stageInfos().size() + " stages) " + site);
+    }
   }
 
   @Override
