@@ -71,8 +71,8 @@ public final class NightlyPipeline {
   }
 
   /**
-   * Interactions up to this many bytes of Parquet (about 2 million interactions in the sample's shape) are a
-   * small input: its run has no adaptive query execution and at most one shuffle partition per core.
+   * Interactions up to this many bytes of Parquet (about 5 million interactions in the sample's shape, 13 bytes
+   * each) are a small input: its run has no adaptive query execution and at most one shuffle partition per core.
    */
   public static final long SMALL_INPUT_BYTES = 64L << 20;
 
