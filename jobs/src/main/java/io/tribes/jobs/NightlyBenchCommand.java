@@ -4,6 +4,7 @@ import io.tribes.config.ConfigLoader;
 import io.tribes.config.TribesConfig;
 import io.tribes.io.RunManifest;
 import io.tribes.pipeline.NightlyPipeline;
+import io.tribes.pipeline.SparkActivity;
 import io.tribes.sample.SampleGenerator;
 import io.tribes.sample.SampleSpec;
 import java.io.IOException;
@@ -20,17 +21,15 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
-import org.apache.spark.scheduler.SparkListener;
-import org.apache.spark.scheduler.SparkListenerJobStart;
-import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.sql.SparkSession;
 
 /**
  * {@code bench-nightly --members N [--days D] [--seed S] [--data DIR] [--config FILE]}: the whole nightly job,
  * end to end, on a generated sample of N members (generated once into DIR, default {@code data/bench-N}, and
  * reused), into a fresh warehouse under DIR. Prints the wall time of every stage with its Spark jobs and
- * shuffle read/write bytes, the LPA and PageRank iterations, the peak heap (sampled every 20 ms) and finally
- * machine-readable lines {@code e2e_interactions=}, {@code e2e_seconds=}, {@code e2e_peak_heap_mib=}.
+ * Spark stages, tasks, shuffle read/write bytes and disk spill, the LPA and PageRank iterations, the peak heap (sampled every 20 ms) and finally
+ * machine-readable lines {@code e2e_interactions=}, {@code e2e_seconds=}, {@code e2e_peak_heap_mib=}, {@code e2e_jobs=},
+ * {@code e2e_stages=}, {@code e2e_tasks=}, {@code e2e_spill_disk_bytes=}.
  * The run is unseeded (first night). Exit codes: 0 success; 2 bad usage or bad config (one line on stderr).
  */
 final class NightlyBenchCommand {
@@ -38,9 +37,6 @@ final class NightlyBenchCommand {
   static final Set<String> OPTIONS = Set.of("members", "days", "seed", "data", "config");
 
   private NightlyBenchCommand() {}
-
-  /** One finished task's shuffle bytes, or one job's start, at a wall-clock time. */
-  private record Sample(long at, long shuffleRead, long shuffleWrite, boolean job) {}
 
   static int run(Args args) {
     long members = args.getLong("members", 20_000, 100);
@@ -62,21 +58,7 @@ final class NightlyBenchCommand {
     }
     deleteTree(Path.of(warehouse));
 
-    List<Sample> samples = java.util.Collections.synchronizedList(new ArrayList<>());
-    spark.sparkContext().addSparkListener(new SparkListener() {
-      @Override
-      public void onTaskEnd(SparkListenerTaskEnd end) {
-        if (end.taskMetrics() == null) return;
-        samples.add(new Sample(end.taskInfo().finishTime(),
-            end.taskMetrics().shuffleReadMetrics().totalBytesRead(),
-            end.taskMetrics().shuffleWriteMetrics().bytesWritten(), false));
-      }
-
-      @Override
-      public void onJobStart(SparkListenerJobStart start) {
-        samples.add(new Sample(start.time(), 0, 0, true));
-      }
-    });
+    SparkActivity activity = SparkActivity.attach(spark.sparkContext());
     AtomicLong peak = new AtomicLong();
     Thread sampler = new Thread(() -> {
       var memory = ManagementFactory.getMemoryMXBean();
@@ -105,42 +87,34 @@ final class NightlyBenchCommand {
     long interactions = m.inputs().get("interactions").rows();
     out.printf(Locale.ROOT, "%nnightly job end to end: %,d interactions, %s members in the graph, %s edges, %,d communities%n",
         interactions, m.graph().get("members"), m.graph().get("edges"), m.communities().count());
-    out.printf(Locale.ROOT, "  %-12s %9s %6s %14s %14s%n", "stage", "seconds", "jobs", "shuffle read", "shuffle write");
+    out.printf(Locale.ROOT, "  %-12s %9s %6s %7s %7s %14s %14s %14s%n", "stage", "seconds", "jobs", "stages", "tasks",
+        "shuffle read", "shuffle write", "spill (disk)");
     List<RunManifest.StageStats> stages = new ArrayList<>(m.stages());
     stages.sort(Comparator.comparing(RunManifest.StageStats::startedAt));
-    long totalRead = 0;
-    long totalWrite = 0;
+    SparkActivity.Totals all = activity.between(start, end + 1);
     for (int i = 0; i <= stages.size(); i++) {
       boolean publish = i == stages.size();
       long from = publish ? stageEnd(stages.get(i - 1)) : Instant.parse(stages.get(i).startedAt()).toEpochMilli();
       long to = publish ? end : stageEnd(stages.get(i));
-      long jobs = 0;
-      long read = 0;
-      long write = 0;
-      synchronized (samples) {
-        for (Sample s : samples) {
-          if (s.at() >= from && s.at() < to) {
-            jobs += s.job() ? 1 : 0;
-            read += s.shuffleRead();
-            write += s.shuffleWrite();
-          }
-        }
-      }
-      totalRead += read;
-      totalWrite += write;
-      out.printf(Locale.ROOT, "  %-12s %9.1f %6d %11.1f MiB %11.1f MiB%n", publish ? "publish" : stages.get(i).name(),
-          (to - from) / 1000.0, jobs, read / 1048576.0, write / 1048576.0);
+      SparkActivity.Totals t = activity.between(from, to);
+      out.printf(Locale.ROOT, "  %-12s %9.1f %6d %7d %7d %10.1f MiB %10.1f MiB %10.1f MiB%n",
+          publish ? "publish" : stages.get(i).name(), (to - from) / 1000.0, t.jobs(), t.stages(), t.tasks(),
+          t.shuffleRead() / 1048576.0, t.shuffleWrite() / 1048576.0, t.spillDisk() / 1048576.0);
     }
     double seconds = (end - start) / 1000.0;
-    out.printf(Locale.ROOT, "  %-12s %9.1f %6s %11.1f MiB %11.1f MiB%n", "total", seconds, "", totalRead / 1048576.0,
-        totalWrite / 1048576.0);
+    out.printf(Locale.ROOT, "  %-12s %9.1f %6d %7d %7d %10.1f MiB %10.1f MiB %10.1f MiB%n", "total", seconds,
+        all.jobs(), all.stages(), all.tasks(), all.shuffleRead() / 1048576.0, all.shuffleWrite() / 1048576.0,
+        all.spillDisk() / 1048576.0);
+    out.printf(Locale.ROOT, "  spilled in memory (deserialized size of what was spilled): %.1f MiB%n",
+        all.spillMemory() / 1048576.0);
     out.printf(Locale.ROOT, "  label propagation %s iterations (converged %s), refine rounds %s; PageRank %s iterations%n",
         m.lpa().get("iterations"), m.lpa().get("converged"), m.lpa().get("refine_rounds"), m.pagerank().get("iterations"));
     out.printf(Locale.ROOT, "  peak heap %d MiB of %d MiB; shuffle partitions %s; cores %d%n", peak.get() >> 20,
         Runtime.getRuntime().maxMemory() >> 20, spark.conf().get("spark.sql.shuffle.partitions"),
         spark.sparkContext().defaultParallelism());
-    out.printf(Locale.ROOT, "e2e_interactions=%d%ne2e_seconds=%.1f%ne2e_peak_heap_mib=%d%n", interactions, seconds,
-        peak.get() >> 20);
+    out.printf(Locale.ROOT, "e2e_interactions=%d%ne2e_seconds=%.1f%ne2e_peak_heap_mib=%d%ne2e_jobs=%d%ne2e_stages=%d%n"
+        + "e2e_tasks=%d%ne2e_spill_disk_bytes=%d%n", interactions, seconds, peak.get() >> 20, all.jobs(), all.stages(),
+        all.tasks(), all.spillDisk());
     return 0;
   }
 

@@ -18,6 +18,8 @@ final class Spark {
     conf.setIfMissing("spark.serializer", "org.apache.spark.serializer.KryoSerializer");
     conf.setIfMissing("spark.ui.showConsoleProgress", "true");
     if (conf.get("spark.master").startsWith("local")) {
+      // no web UI in local mode (its Jetty server and status tracking cost seconds on a short run)
+      conf.setIfMissing("spark.ui.enabled", "false");
       conf.setIfMissing("spark.driver.host", "127.0.0.1");
       conf.setIfMissing("spark.driver.bindAddress", "127.0.0.1");
     }

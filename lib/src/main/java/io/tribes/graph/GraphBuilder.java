@@ -1,6 +1,10 @@
 package io.tribes.graph;
 
 import static org.apache.spark.sql.functions.broadcast;
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.udf;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
@@ -26,6 +30,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.expressions.UserDefinedFunction;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.expressions.WindowSpec;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -35,7 +46,6 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
-import scala.Tuple2;
 
 /**
  * Builds the weighted interaction graph of one run from validated inputs.
@@ -52,6 +62,9 @@ public final class GraphBuilder {
   private static final StructType ID_SCHEMA = new StructType()
       .add("member_id", DataTypes.StringType, false)
       .add("id", DataTypes.LongType, false);
+
+  /** Member ids up to which the id table is broadcast to the interactions (about 10 MB). */
+  private static final long BROADCAST_IDS = 200_000;
 
   private final TribesConfig.Window window;
   private final TribesConfig.Graph graph;
@@ -120,70 +133,97 @@ public final class GraphBuilder {
     Dataset<Row> clean = tagged.filter(col("reason").isNull())
         .select(col("src"), col("dst"), weight.as("w"), col("topic"));
 
-    // Excluded members: opted out (never in any output) and flagged accounts.
-    Dataset<Row> optedOut = inputs.hasMembers()
-        ? inputs.members().filter(col("opted_out")).select(col("member_id")).distinct() : emptyIds(spark);
-    Dataset<Row> flagged = inputs.hasMembers()
-        ? inputs.members().filter(col("is_brand").or(col("is_bot")).and(col("opted_out").unary_$bang()))
-            .select(col("member_id")).distinct() : emptyIds(spark);
-    Dataset<Row> excluded = optedOut.union(flagged).distinct().persist(StorageLevel.MEMORY_AND_DISK());
+    // Every member id seen in the window gets a provisional dense id (pid) in member_id order, once:
+    // everything after this works on LONG keys. The graph's ids are the pids renumbered without the
+    // removed members (excluded and hubs), which keeps them dense and in member_id order.
+    DenseIds seen = denseIds(clean.select(col("src").as("member_id")).union(clean.select(col("dst").as("member_id"))));
+    // broadcast to the interactions when it is small (~50 bytes an id), whether or not AQE would see it
+    Dataset<Row> pids = seen.count() <= BROADCAST_IDS ? broadcast(seen.ids()) : seen.ids();
+    Dataset<Row> cleanIds = clean
+        .join(pids.select(col("member_id").as("sm"), col("id").as("s")), col("src").equalTo(col("sm")))
+        .join(pids.select(col("member_id").as("dm"), col("id").as("d")), col("dst").equalTo(col("dm")))
+        .select("s", "d", "w", "topic");
 
-    Dataset<Row> pairs = clean.groupBy("src", "dst")
-        .agg(sum("w").as("weight"), count(lit(1)).as("interactions"));
-    pairs = withoutMembers(pairs, excluded).persist(StorageLevel.MEMORY_AND_DISK());
+    // Directed pairs over all interactions in the window, each summed once from the rows.
+    Dataset<Row> pairs = cleanIds.groupBy("s", "d").agg(sum("w").as("weight"), count(lit(1)).as("interactions"))
+        .persist(StorageLevel.MEMORY_AND_DISK());
+
+    // Excluded members seen in the window: opted out (never in any output) and flagged accounts.
+    long nOptedOut = 0;
+    long nFlagged = 0;
+    TreeSet<Long> excluded = new TreeSet<>();
+    if (inputs.hasMembers()) {
+      Dataset<Row> flags = inputs.members().filter(col("opted_out").or(col("is_brand")).or(col("is_bot")))
+          .select(col("member_id"), col("opted_out"));
+      for (Row r : pids.join(flags, "member_id").select("id", "opted_out").collectAsList()) {
+        excluded.add(r.getLong(0));
+        if (r.getBoolean(1)) nOptedOut++;
+        else nFlagged++;
+      }
+    }
+    Dataset<Row> pairsKept = withoutIds(pairs, excluded);
 
     // Hubs: more distinct partners (either direction) than the cap, counted before weak ties go.
-    Dataset<Row> undirected = pairs.select(least(col("src"), col("dst")).as("a"), greatest(col("src"), col("dst")).as("b"))
+    Dataset<Row> undirected = pairsKept.select(least(col("s"), col("d")).as("a"), greatest(col("s"), col("d")).as("b"))
         .distinct();
-    Dataset<Row> hubs = undirected.select(col("a").as("member_id")).union(undirected.select(col("b").as("member_id")))
-        .groupBy("member_id").count().filter(col("count").gt(graph.maxDegree())).select("member_id")
-        .persist(StorageLevel.MEMORY_AND_DISK());
-    Dataset<Row> kept2 = withoutMembers(pairs, hubs);
+    TreeSet<Long> hubs = new TreeSet<>();
+    for (Row r : undirected.select(col("a").as("m")).union(undirected.select(col("b").as("m")))
+        .groupBy("m").count().filter(col("count").gt(graph.maxDegree())).select("m").collectAsList()) {
+      hubs.add(r.getLong(0));
+    }
+    Dataset<Row> kept2 = withoutIds(pairsKept, hubs);
 
-    Dataset<Row> ties = kept2.groupBy(least(col("src"), col("dst")).as("a"), greatest(col("src"), col("dst")).as("b"))
-        .agg(sum("weight").as("strength"))
+    // Ties: both directions summed (at most two terms: the same double in either order); a row is a
+    // tie's representative when it is the tie's only direction or its src is the smaller end.
+    WindowSpec tie = Window.partitionBy(least(col("s"), col("d")), greatest(col("s"), col("d")));
+    Dataset<Row> tied = kept2
+        .withColumn("strength", sum("weight").over(tie))
+        .withColumn("directions", count(lit(1)).over(tie))
         .withColumn("strong", col("strength").geq(graph.minTieStrength()))
         .persist(StorageLevel.MEMORY_AND_DISK());
-    Dataset<Row> strongTies = ties.filter(col("strong")).select("a", "b");
-    Dataset<Row> strongEdges = kept2.join(strongTies,
-            least(col("src"), col("dst")).equalTo(col("a")).and(greatest(col("src"), col("dst")).equalTo(col("b"))),
-            "left_semi");
+    Row tieCounts = tied.agg(
+        sum(when(col("strong"), 1L).otherwise(0L)),
+        sum(when(col("strong").unary_$bang().and(col("s").lt(col("d")).or(col("directions").equalTo(1))), 1L)
+            .otherwise(0L))).first();
+    long nEdges = tieCounts.isNullAt(0) ? 0 : tieCounts.getLong(0);
+    long weakTies = tieCounts.isNullAt(1) ? 0 : tieCounts.getLong(1);
 
-    // Members: everyone active in the window who is not excluded, including members left without ties.
-    Dataset<Row> sent = clean.groupBy(col("src").as("member_id")).agg(count(lit(1)).as("sent"));
-    Dataset<Row> received = clean.groupBy(col("dst").as("member_id")).agg(count(lit(1)).as("received"));
-    Dataset<Row> everyone = sent.join(received, new String[] {"member_id"}, "full_outer")
-        .select(col("member_id"), coalesce(col("sent"), lit(0L)).as("sent"), coalesce(col("received"), lit(0L)).as("received"))
-        .persist(StorageLevel.MEMORY_AND_DISK());
-    Dataset<Row> activity = everyone.join(excluded.union(hubs), new String[] {"member_id"}, "left_anti");
-    Dataset<Row> ids = denseIds(activity.select("member_id"));
-    Dataset<Row> members = ids.join(activity, "member_id")
-        .select("id", "member_id", "sent", "received")
-        .persist(StorageLevel.MEMORY_AND_DISK());
+    TreeSet<Long> removedSet = new TreeSet<>(excluded);
+    removedSet.addAll(hubs);
+    long[] removed = removedSet.stream().mapToLong(Long::longValue).toArray();
+    Broadcast<long[]> removedB = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(removed);
+    UserDefinedFunction graphId = udf((UDF1<Long, Long>) pid -> {
+      long[] r = removedB.value();
+      int i = java.util.Arrays.binarySearch(r, pid);
+      return pid - (i >= 0 ? i : -i - 1);
+    }, DataTypes.LongType).asNonNullable();
 
-    Dataset<Row> edges = toDense(strongEdges, ids).select("src", "dst", "weight", "interactions")
-        .persist(StorageLevel.MEMORY_AND_DISK());
-    Dataset<Row> topicCounts = clean.filter(col("topic").isNotNull())
-        .groupBy("src", "dst", "topic").agg(count(lit(1)).as("interactions"));
-    Dataset<Row> topics = toDense(topicCounts, ids)
-        .join(edges.select("src", "dst"), new String[] {"src", "dst"}, "left_semi")
-        .select("src", "dst", "topic", "interactions");
+    // Members: everyone active in the window who is not excluded, including members left without ties;
+    // sent and received count all their interactions in the window (with any partner).
+    Dataset<Row> activity = pairs.select(explode(array(
+            struct(col("s").as("pid"), col("interactions").as("sent"), lit(0L).as("received")),
+            struct(col("d").as("pid"), lit(0L).as("sent"), col("interactions").as("received")))).as("x"))
+        .select("x.*")
+        .groupBy("pid").agg(sum("sent").as("sent"), sum("received").as("received"));
+    Dataset<Row> members = withoutIds(activity.join(pids.withColumnRenamed("id", "pid"), "pid"), "pid", removedSet)
+        .select(graphId.apply(col("pid")).as("id"), col("member_id"), col("sent"), col("received"));
 
-    long nOptedOut = everyone.join(optedOut, new String[] {"member_id"}, "left_semi").count();
-    long nFlagged = everyone.join(flagged, new String[] {"member_id"}, "left_semi").count();
-    Row tieCounts = ties.agg(count(lit(1)), sum(when(col("strong"), 0L).otherwise(1L))).first();
-    GraphStats stats = new GraphStats(rowsRead, rejected, kept, nOptedOut, nFlagged, hubs.count(),
-        tieCounts.isNullAt(1) ? 0 : tieCounts.getLong(1), members.count(), edges.count());
+    Dataset<Row> strong = tied.filter(col("strong")).select("s", "d", "weight", "interactions");
+    Dataset<Row> edges = strong.select(graphId.apply(col("s")).as("src"), graphId.apply(col("d")).as("dst"),
+        col("weight"), col("interactions"));
+    Dataset<Row> topics = cleanIds.filter(col("topic").isNotNull())
+        .groupBy("s", "d", "topic").agg(count(lit(1)).as("interactions"))
+        .join(strong.select("s", "d"), new String[] {"s", "d"}, "left_semi")
+        .select(graphId.apply(col("s")).as("src"), graphId.apply(col("d")).as("dst"), col("topic"), col("interactions"));
+
+    long nMembers = seen.count() - removed.length;
+    GraphStats stats = new GraphStats(rowsRead, rejected, kept, nOptedOut, nFlagged, hubs.size(), weakTies, nMembers,
+        nEdges);
     InteractionGraph graph = new InteractionGraph(truncate(members), truncate(edges), truncate(topics), stats);
     tagged.unpersist();
     pairs.unpersist();
-    members.unpersist();
-    edges.unpersist();
-    excluded.unpersist();
-    hubs.unpersist();
-    ids.unpersist();
-    ties.unpersist();
-    everyone.unpersist();
+    tied.unpersist();
+    seen.ids().unpersist();
     return graph;
   }
 
@@ -197,31 +237,45 @@ public final class GraphBuilder {
     return reliable ? df.checkpoint(true) : df.localCheckpoint(true);
   }
 
-  private static Dataset<Row> emptyIds(SparkSession spark) {
-    return spark.createDataFrame(List.of(), new StructType().add("member_id", DataTypes.StringType));
+  private static Dataset<Row> withoutIds(Dataset<Row> pairs, java.util.Set<Long> ids) {
+    return withoutIds(withoutIds(pairs, "s", ids), "d", ids);
   }
 
-  private static Dataset<Row> withoutMembers(Dataset<Row> edges, Dataset<Row> memberIds) {
-    Dataset<Row> ids = broadcast(memberIds.select(col("member_id").as("x")));
-    return edges.join(ids, col("src").equalTo(col("x")), "left_anti")
-        .join(ids, col("dst").equalTo(col("x")), "left_anti");
+  /** The rows whose {@code column} (a pid) is not in {@code ids}: a broadcast anti join, or nothing to do. */
+  private static Dataset<Row> withoutIds(Dataset<Row> rows, String column, java.util.Set<Long> ids) {
+    if (ids.isEmpty()) return rows;
+    List<Row> list = ids.stream().map(i -> RowFactory.create(i)).toList();
+    Dataset<Row> x = rows.sparkSession().createDataFrame(list, new StructType().add("x", DataTypes.LongType, false));
+    return rows.join(broadcast(x), col(column).equalTo(col("x")), "left_anti");
   }
 
-  /** member_id STRING, id LONG: 0..n-1 in member_id order, independent of partitioning. */
-  static Dataset<Row> denseIds(Dataset<Row> memberIds) {
-    JavaRDD<Row> rows = memberIds.distinct().orderBy("member_id").javaRDD()
-        .zipWithIndex()
-        .map((Tuple2<Row, Long> t) -> RowFactory.create(t._1().getString(0), t._2()));
-    return memberIds.sparkSession().createDataFrame(rows, ID_SCHEMA).persist(StorageLevel.MEMORY_AND_DISK());
-  }
+  /** member_id -> id, 0..n-1 in member_id order; and n. */
+  record DenseIds(Dataset<Row> ids, long count) {}
 
-  private static Dataset<Row> toDense(Dataset<Row> stringEdges, Dataset<Row> ids) {
-    Dataset<Row> s = ids.select(col("member_id").as("s_member"), col("id").as("s_id"));
-    Dataset<Row> d = ids.select(col("member_id").as("d_member"), col("id").as("d_id"));
-    Dataset<Row> joined = stringEdges.join(s, col("src").equalTo(col("s_member")))
-        .join(d, col("dst").equalTo(col("d_member")))
-        .drop("src", "dst", "s_member", "d_member")
-        .withColumnRenamed("s_id", "src").withColumnRenamed("d_id", "dst");
-    return joined;
+  /**
+   * member_id STRING, id LONG: 0..n-1 in member_id order, independent of partitioning (a sort, then each
+   * partition's offset from the partitions' sizes: what zipWithIndex does, keeping n).
+   */
+  static DenseIds denseIds(Dataset<Row> memberIds) {
+    JavaRDD<Row> sorted = memberIds.distinct().orderBy("member_id").javaRDD();
+    List<Long> sizes = sorted.mapPartitions(it -> {
+      long n = 0;
+      for (; it.hasNext(); it.next()) n++;
+      return List.of(n).iterator();
+    }).collect();
+    long[] offsets = new long[sizes.size()];
+    long total = 0;
+    for (int i = 0; i < sizes.size(); i++) {
+      offsets[i] = total;
+      total += sizes.get(i);
+    }
+    JavaRDD<Row> rows = sorted.mapPartitionsWithIndex((index, it) -> {
+      long next = offsets[index];
+      List<Row> out = new ArrayList<>();
+      while (it.hasNext()) out.add(RowFactory.create(it.next().getString(0), next++));
+      return out.iterator();
+    }, true);
+    Dataset<Row> ids = memberIds.sparkSession().createDataFrame(rows, ID_SCHEMA).persist(StorageLevel.MEMORY_AND_DISK());
+    return new DenseIds(ids, total);
   }
 }

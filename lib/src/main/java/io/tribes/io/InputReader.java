@@ -2,6 +2,9 @@ package io.tribes.io;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.trim;
 
 import io.tribes.TribesException;
@@ -55,6 +58,7 @@ public final class InputReader {
         (hasTopic ? col("topic") : lit(null).cast(DataTypes.StringType)).as("topic"));
 
     Dataset<Row> members = null;
+    long memberRows = -1;
     if (membersPath != null) {
       Dataset<Row> rawMembers = readParquet("members", membersPath);
       StructType ms = rawMembers.schema();
@@ -68,13 +72,20 @@ public final class InputReader {
           flag(col("opted_out")).as("opted_out"),
           (hasBrand ? flag(col("is_brand")) : lit(false)).as("is_brand"),
           (hasBot ? flag(col("is_bot")) : lit(false)).as("is_bot"));
-      requireUniqueIds(members, mwhere);
+      memberRows = requireUniqueIds(members, mwhere);
     }
-    return new Inputs(interactions, interactionsPath, members, membersPath);
+    return new Inputs(interactions, interactionsPath, members, membersPath, memberRows);
   }
 
-  /** One row per member: a duplicated id would make opt-outs and flags ambiguous. */
-  private static void requireUniqueIds(Dataset<Row> members, String where) {
+  /**
+   * One row per member: a duplicated id would make opt-outs and flags ambiguous. Returns the table's rows,
+   * counted by the same pass (the rows per id sum to them, null ids included).
+   */
+  private static long requireUniqueIds(Dataset<Row> members, String where) {
+    Row check = members.groupBy("member_id").count()
+        .agg(sum("count"), max(when(col("member_id").isNotNull(), col("count")))).first();
+    long rows = check.isNullAt(0) ? 0 : check.getLong(0);
+    if (check.isNullAt(1) || check.getLong(1) <= 1) return rows;
     List<Row> dups = members.filter(col("member_id").isNotNull()).groupBy("member_id").count()
         .filter(col("count").gt(1)).orderBy("member_id").limit(3).collectAsList();
     if (!dups.isEmpty()) {
@@ -82,6 +93,7 @@ public final class InputReader {
           + dups.stream().map(r -> "'" + r.getString(0) + "' (" + r.getLong(1) + " rows)").toList()
           + " (expected one row per member)");
     }
+    return rows;
   }
 
   /** Ids are compared as trimmed strings whatever their stored type (BIGINT ids are accepted). */

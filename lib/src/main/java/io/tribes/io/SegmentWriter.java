@@ -1,5 +1,8 @@
 package io.tribes.io;
 
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+
 import io.tribes.FaultPoint;
 import io.tribes.segment.SegmentTables;
 import java.io.IOException;
@@ -14,6 +17,7 @@ import java.util.Map;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Observation;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.slf4j.Logger;
@@ -58,8 +62,11 @@ public final class SegmentWriter {
       Map<String, RunManifest.OutputStats> outputs = new LinkedHashMap<>();
       for (var e : byName.entrySet()) {
         Path dir = new Path(staging, e.getKey());
-        e.getValue().write().mode(SaveMode.ErrorIfExists).parquet(dir.toString());
-        long rows = e.getValue().sparkSession().read().parquet(dir.toString()).count();
+        // the rows written, counted by the write itself (no second job reading the table back)
+        Observation written = new Observation(e.getKey());
+        e.getValue().observe(written, count(lit(1)).as("rows")).write().mode(SaveMode.ErrorIfExists)
+            .parquet(dir.toString());
+        long rows = observedRows(written);
         outputs.put(e.getKey(), new RunManifest.OutputStats(dir.toString(), rows));
         if (outputs.size() == 1) FaultPoint.reached("publish:staging");
       }
@@ -172,6 +179,15 @@ public final class SegmentWriter {
     return warehouse.latestRunDate().map(LocalDate::parse)
         .filter(d -> d.isAfter(date) && warehouse.manifest(d).isPresent())
         .orElse(date);
+  }
+
+  private static long observedRows(Observation written) throws IOException {
+    try {
+      return ((Number) written.getAsJava().get("rows")).longValue();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted while counting the rows written");
+    }
   }
 
   private static void rename(FileSystem fs, Path from, Path to) throws IOException {

@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
 
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -29,14 +30,14 @@ public final class Modularity {
     Dataset<Row> ends = pairs.join(p.withColumnRenamed("id", "a").withColumnRenamed("c", "ca"), "a")
         .join(p.withColumnRenamed("id", "b").withColumnRenamed("c", "cb"), "b")
         .persist();
-    Row totals = ends.agg(sum("w")).first();
+    // One pass for both sums (each the same sum, in the same order, as a pass of its own).
+    Row totals = ends.agg(sum("w"), sum(when(col("ca").equalTo(col("cb")), col("w")))).first();
     if (totals.isNullAt(0) || totals.getDouble(0) == 0) {
       ends.unpersist();
       return 0.0;
     }
     double m = totals.getDouble(0);
-    Row in = ends.filter(col("ca").equalTo(col("cb"))).agg(sum("w")).first();
-    double internal = in.isNullAt(0) ? 0.0 : in.getDouble(0);
+    double internal = totals.isNullAt(1) ? 0.0 : totals.getDouble(1);
     Dataset<Row> degreeByCommunity = ends.select(col("ca").as("c"), col("w"))
         .union(ends.select(col("cb").as("c"), col("w")))
         .groupBy("c").agg(sum("w").as("tot"));

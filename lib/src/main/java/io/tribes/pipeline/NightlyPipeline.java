@@ -34,6 +34,7 @@ import java.util.regex.Pattern;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import scala.Option;
 
 /**
  * The nightly job: load, build graph, detect, rank, shape, publish. Each stage is a function of
@@ -41,6 +42,7 @@ import org.apache.spark.sql.SparkSession;
  * the manifest. I/O happens in the first (load) and last (publish) stage only.
  */
 public final class NightlyPipeline {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(NightlyPipeline.class);
   private static final Pattern SECRET_KEY = Pattern.compile("(?i).*(secret|password|token|credential|access[-_.]?key).*");
 
   private final SparkSession spark;
@@ -55,7 +57,63 @@ public final class NightlyPipeline {
     String startedAt = Instant.now().toString();
     S3Settings.apply(spark, config.s3());
     Warehouse warehouse = new Warehouse(spark, config.warehouse());
-    StageLog log = new StageLog();
+    SparkActivity activity = SparkActivity.attach(spark.sparkContext());
+    Map<String, Option<String>> restore = smallInputSettings();
+    try {
+      return run(runDate, startedAt, warehouse, new StageLog(spark.sparkContext(), activity));
+    } finally {
+      activity.detach(spark.sparkContext());
+      restore.forEach((k, v) -> {
+        if (v.isDefined()) spark.conf().set(k, v.get());
+        else spark.conf().unset(k);
+      });
+    }
+  }
+
+  /**
+   * Interactions up to this many bytes of Parquet (about 5 million interactions in the sample's shape, 13 bytes
+   * each) are a small input: its run has no adaptive query execution and at most one shuffle partition per core.
+   */
+  public static final long SMALL_INPUT_BYTES = 64L << 20;
+
+  /**
+   * On a small input, adaptive query execution only adds cost: it runs every shuffle stage as a Spark job of
+   * its own and re-plans the query after each (a query with k shuffles is k+1 jobs instead of one), to
+   * coalesce partitions that a small input never fills. So for such a run: {@code
+   * spark.sql.adaptive.enabled=false} (unless set explicitly, e.g. by spark-submit --conf) and {@code
+   * spark.sql.shuffle.partitions} lowered to the default parallelism. The results do not depend on either
+   * setting (same tables whatever the partitioning). Returns the previous values, restored after the run.
+   */
+  private Map<String, Option<String>> smallInputSettings() {
+    Map<String, Option<String>> previous = new LinkedHashMap<>();
+    long bytes = inputBytes(config.input().interactions());
+    if (bytes < 0 || bytes > SMALL_INPUT_BYTES) return previous;
+    if (!spark.sparkContext().getConf().contains("spark.sql.adaptive.enabled")) {
+      previous.put("spark.sql.adaptive.enabled", spark.conf().getOption("spark.sql.adaptive.enabled"));
+      spark.conf().set("spark.sql.adaptive.enabled", "false");
+    }
+    int partitions = Integer.parseInt(spark.conf().get("spark.sql.shuffle.partitions"));
+    int cores = Math.max(1, spark.sparkContext().defaultParallelism());
+    if (partitions > cores) {
+      previous.put("spark.sql.shuffle.partitions", spark.conf().getOption("spark.sql.shuffle.partitions"));
+      spark.conf().set("spark.sql.shuffle.partitions", Integer.toString(cores));
+    }
+    LOG.info("small input ({} bytes of interactions <= {}): {}", bytes, SMALL_INPUT_BYTES,
+        previous.isEmpty() ? "settings unchanged" : "adaptive execution off, shuffle partitions <= " + cores);
+    return previous;
+  }
+
+  /** Bytes under the interactions path, or -1 when they cannot be listed (the load stage then says why). */
+  private long inputBytes(String path) {
+    try {
+      org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(path);
+      return p.getFileSystem(spark.sparkContext().hadoopConfiguration()).getContentSummary(p).getLength();
+    } catch (Exception e) {
+      return -1;
+    }
+  }
+
+  private RunManifest run(LocalDate runDate, String startedAt, Warehouse warehouse, StageLog log) {
 
     record Loaded(Inputs inputs, Dataset<Row> previous, String previousDate) {}
     Loaded loaded = log.run("load", () -> {
@@ -90,11 +148,17 @@ public final class NightlyPipeline {
                 .select("member_id", "community"),
             loaded.previous(), runDate),
         m -> Map.of("matched", m.matched(), "new", m.born(), "dissolved", m.dissolved()));
-    SegmentTables tables = log.run("shape",
-        () -> new Segmenter(config.community()).shape(graph, detection.assignments(), ranking.ranks(), matching, runDate),
-        t -> Map.of("communities", t.communities().count(), "modularity", round(t.modularity())));
-
-    List<Row> sizes = tables.communities().select("size", "oversized").orderBy("size").collectAsList();
+    record Shaped(SegmentTables tables, List<Row> sizes) {}
+    Shaped shaped = log.run("shape", () -> {
+      SegmentTables t = new Segmenter(config.community()).shape(graph, detection.assignments(), ranking.ranks(),
+          matching, runDate);
+      // one pass over the (materialised) community table gives its count and the size statistics
+      List<Row> sz = new java.util.ArrayList<>(t.communities().select("size", "oversized").collectAsList());
+      sz.sort(java.util.Comparator.comparingInt(r -> r.getInt(0)));
+      return new Shaped(t, sz);
+    }, sh -> Map.of("communities", (long) sh.sizes().size(), "modularity", round(sh.tables().modularity())));
+    SegmentTables tables = shaped.tables();
+    List<Row> sizes = shaped.sizes();
     long assigned = sizes.stream().mapToLong(r -> r.getInt(0)).sum();
     long oversized = sizes.stream().filter(r -> r.getBoolean(1)).count();
     Map<String, Object> lifecycle = new LinkedHashMap<>();
@@ -104,7 +168,8 @@ public final class NightlyPipeline {
     lifecycle.put("new", matching.born());
     lifecycle.put("dissolved", matching.dissolved());
     Map<String, Long> events = new TreeMap<>();
-    for (Row r : tables.events().groupBy("event").count().collectAsList()) events.put(r.getString(0), r.getLong(1));
+    // the events table is built on the driver: collecting its column runs no Spark job
+    for (Row r : tables.events().select("event").collectAsList()) events.merge(r.getString(0), 1L, Long::sum);
     lifecycle.put("events", events);
     RunManifest draft = new RunManifest(RunManifest.FORMAT_VERSION, runDate.toString(), UUID.randomUUID().toString(),
         startedAt, null, inputStats(inputs, graph), redactedConfig(config, runDate),
@@ -141,7 +206,7 @@ public final class NightlyPipeline {
     m.put("interactions", new RunManifest.InputStats(inputs.interactionsPath(), graph.stats().rowsRead(),
         graph.stats().rejected()));
     if (inputs.hasMembers()) {
-      m.put("members", new RunManifest.InputStats(inputs.membersPath(), inputs.members().count(), Map.of()));
+      m.put("members", new RunManifest.InputStats(inputs.membersPath(), inputs.memberRows(), Map.of()));
     }
     return m;
   }

@@ -16,6 +16,18 @@ import org.slf4j.LoggerFactory;
 final class StageLog {
   private static final Logger LOG = LoggerFactory.getLogger("io.tribes.stage");
   private final List<RunManifest.StageStats> stages = new ArrayList<>();
+  private final SparkActivity activity;
+  private final org.apache.spark.SparkContext sc;
+
+  StageLog() {
+    this(null, null);
+  }
+
+  /** With {@code activity}, each stage's log line also gives its Spark jobs, stages, tasks, shuffle and spill. */
+  StageLog(org.apache.spark.SparkContext sc, SparkActivity activity) {
+    this.sc = sc;
+    this.activity = activity;
+  }
 
   /**
    * Runs one stage. {@code counts} derives the row counts to log from the stage's result (it may run
@@ -28,9 +40,19 @@ final class StageLog {
     io.tribes.FaultPoint.reached(name);
     Map<String, Object> c = new LinkedHashMap<>(counts.apply(result));
     double seconds = Math.round((Instant.now().toEpochMilli() - start.toEpochMilli()) / 10.0) / 100.0;
-    LOG.info("stage {}: done in {} s {}", name, seconds, c);
+    LOG.info("stage {}: done in {} s {}{}", name, seconds, c, spark(start));
     stages.add(new RunManifest.StageStats(name, start.toString(), seconds, c));
     return result;
+  }
+
+  private String spark(Instant start) {
+    if (activity == null) return "";
+    try {
+      sc.listenerBus().waitUntilEmpty(2_000);
+    } catch (java.util.concurrent.TimeoutException e) {
+      // figures may be a few events short; they are for the log only
+    }
+    return " spark{" + activity.between(start.toEpochMilli(), System.currentTimeMillis() + 1) + "}";
   }
 
   List<RunManifest.StageStats> stages() {

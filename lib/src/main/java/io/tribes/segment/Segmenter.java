@@ -113,15 +113,18 @@ public final class Segmenter {
                 expr("round(coalesce(internal_interactions, 0) / community_internal, 9)"))
             .otherwise(lit(0.0)).as("internal_activity_share"));
 
-    Dataset<Row> communities = communityTable(graph, e, ranked, date);
+    // The graph-wide sums, in one pass over e: coverage, and the rates of the community table.
+    Row g = e.agg(sum(when(col("internal"), col("weight")).otherwise(0.0)), sum("weight"), sum("interactions")).first();
+    double coverage = g.isNullAt(1) || g.getDouble(1) == 0 ? 0.0 : g.getDouble(0) / g.getDouble(1);
+    // Materialised once: the job counts it, collects its sizes and writes it.
+    Dataset<Row> communities = communityTable(graph, e, ranked, date, g).persist(StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> pairs = graph.edges();
     double q = Modularity.of(pairs, cOf);
-    Row cov = e.agg(sum(when(col("internal"), col("weight")).otherwise(0.0)), sum("weight")).first();
-    double coverage = cov.isNullAt(1) || cov.getDouble(1) == 0 ? 0.0 : cov.getDouble(0) / cov.getDouble(1);
     return new SegmentTables(memberSegments, communities, matching.events(), q, coverage);
   }
 
-  private Dataset<Row> communityTable(InteractionGraph graph, Dataset<Row> e, Dataset<Row> ranked, Column date) {
+  /** @param g sum of internal weight, of weight, of interactions over {@code e} */
+  private Dataset<Row> communityTable(InteractionGraph graph, Dataset<Row> e, Dataset<Row> ranked, Column date, Row g) {
     Dataset<Row> internalStats = e.filter(col("internal"))
         .groupBy(col("cs").as("community"))
         .agg(sum("weight").as("internal_weight"), sum("interactions").as("internal_interactions"),
@@ -155,9 +158,8 @@ public final class Segmenter {
             expr("transform(t, x -> round(x.n / x.total, 9))").as("topic_shares"));
 
     // Graph-wide rates for engagement lift and the modularity terms.
-    Row g = e.agg(sum("interactions"), sum("weight")).first();
     long members = graph.stats().members();
-    double totalInteractions = g.isNullAt(0) ? 0 : g.getLong(0);
+    double totalInteractions = g.isNullAt(2) ? 0 : g.getLong(2);
     double totalWeight = g.isNullAt(1) ? 0 : g.getDouble(1);
     double graphRate = members > 1 ? totalInteractions / ((double) members * (members - 1)) : 0;
 
