@@ -1,12 +1,19 @@
 package io.tribes.io;
 
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.trim;
+import static org.apache.spark.sql.functions.when;
 
+import io.tribes.RetryableException;
 import io.tribes.TribesException;
 import java.io.IOException;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import java.util.Set;
 import org.apache.hadoop.fs.FileStatus;
@@ -55,6 +62,8 @@ public final class InputReader {
         (hasTopic ? col("topic") : lit(null).cast(DataTypes.StringType)).as("topic"));
 
     Dataset<Row> members = null;
+    long memberRows = 0;
+    Map<String, Long> memberNulls = Map.of();
     if (membersPath != null) {
       Dataset<Row> rawMembers = readParquet("members", membersPath);
       StructType ms = rawMembers.schema();
@@ -63,14 +72,28 @@ public final class InputReader {
       require(ms, mwhere, "opted_out", Set.of(DataTypes.BooleanType), "BOOLEAN");
       boolean hasBrand = optional(ms, mwhere, "is_brand", Set.of(DataTypes.BooleanType), "BOOLEAN");
       boolean hasBot = optional(ms, mwhere, "is_bot", Set.of(DataTypes.BooleanType), "BOOLEAN");
+      // A missing value of a privacy or exclusion flag must not put a member in front of marketers: a
+      // null opted_out counts as opted out, a null is_brand/is_bot as flagged (a column the table does
+      // not have means no member is flagged). The nulls are counted for the manifest.
       members = rawMembers.select(
           id("member_id"),
-          flag(col("opted_out")).as("opted_out"),
-          (hasBrand ? flag(col("is_brand")) : lit(false)).as("is_brand"),
-          (hasBot ? flag(col("is_bot")) : lit(false)).as("is_bot"));
+          coalesce(col("opted_out"), lit(true)).as("opted_out"),
+          (hasBrand ? coalesce(col("is_brand"), lit(true)) : lit(false)).as("is_brand"),
+          (hasBot ? coalesce(col("is_bot"), lit(true)) : lit(false)).as("is_bot"));
       requireUniqueIds(members, mwhere);
+      Row n = rawMembers.agg(count(lit(1)), nullCount(col("opted_out")),
+          hasBrand ? nullCount(col("is_brand")) : lit(0L), hasBot ? nullCount(col("is_bot")) : lit(0L)).first();
+      memberRows = n.getLong(0);
+      memberNulls = new LinkedHashMap<>();
+      memberNulls.put("opted_out", ((Number) n.get(1)).longValue());
+      memberNulls.put("is_brand", ((Number) n.get(2)).longValue());
+      memberNulls.put("is_bot", ((Number) n.get(3)).longValue());
     }
-    return new Inputs(interactions, interactionsPath, members, membersPath);
+    return new Inputs(interactions, interactionsPath, members, membersPath, memberRows, memberNulls);
+  }
+
+  private static Column nullCount(Column c) {
+    return sum(when(c.isNull(), 1L).otherwise(0L));
   }
 
   /** One row per member: a duplicated id would make opt-outs and flags ambiguous. */
@@ -89,10 +112,6 @@ public final class InputReader {
     return trim(col(name).cast(DataTypes.StringType)).as(name);
   }
 
-  private static Column flag(Column c) {
-    return org.apache.spark.sql.functions.coalesce(c, lit(false));
-  }
-
   private Dataset<Row> readParquet(String table, String path) {
     Path p = new Path(path);
     try {
@@ -105,7 +124,9 @@ public final class InputReader {
         throw new TribesException(table + " input " + path + ": empty (no Parquet data files in the directory)");
       }
     } catch (IOException e) {
-      throw new TribesException(table + " input " + path + ": cannot be accessed (" + e.getMessage() + ")", e);
+      // not the data's fault (a timeout, a refused or throttled request, an access error): exit 1
+      throw new RetryableException(table + " input " + path + ": cannot be accessed (" + rootMessage(e)
+          + "); not a data error", e);
     }
     try {
       Dataset<Row> df = spark.read().parquet(path);
@@ -114,7 +135,11 @@ public final class InputReader {
     } catch (TribesException e) {
       throw e;
     } catch (Exception e) {
-      throw new TribesException(table + " input " + path + ": not readable as Parquet (" + rootMessage(e) + ")", e);
+      if (ReadFailures.isBadData(e)) {
+        throw new TribesException(table + " input " + path + ": not readable as Parquet (" + rootMessage(e) + ")", e);
+      }
+      throw new RetryableException(table + " input " + path + ": read failed (" + rootMessage(e)
+          + "); not a data error", e);
     }
   }
 

@@ -29,10 +29,19 @@ public record RunManifest(
 
   public static final int FORMAT_VERSION = 1;
 
+  /**
+   * @param nullFlags members table only: per flag column, rows whose value was null and got the safe
+   *     default (opted_out: opted out; is_brand, is_bot: flagged)
+   */
   public record InputStats(
       @JsonProperty("path") String path,
       @JsonProperty("rows") long rows,
-      @JsonProperty("rejected") Map<String, Long> rejected) {}
+      @JsonProperty("rejected") Map<String, Long> rejected,
+      @JsonProperty("null_flags") @JsonInclude(JsonInclude.Include.NON_NULL) Map<String, Long> nullFlags) {
+    public InputStats(String path, long rows, Map<String, Long> rejected) {
+      this(path, rows, rejected, null);
+    }
+  }
 
   public record StageStats(
       @JsonProperty("name") String name,

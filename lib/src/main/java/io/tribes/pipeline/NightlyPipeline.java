@@ -14,6 +14,7 @@ import io.tribes.io.RunManifest;
 import io.tribes.io.S3Settings;
 import io.tribes.io.SegmentWriter;
 import io.tribes.io.Warehouse;
+import io.tribes.io.WarehouseLock;
 import io.tribes.segment.CommunityDetector;
 import io.tribes.segment.CommunityMatcher;
 import io.tribes.segment.Detection;
@@ -51,16 +52,32 @@ public final class NightlyPipeline {
     this.config = config;
   }
 
+  /**
+   * Runs the job for {@code runDate} holding the warehouse's writer lock from before any work until it
+   * ends (released on success and on failure; a run that dies leaves it to expire).
+   */
   public RunManifest run(LocalDate runDate) {
     String startedAt = Instant.now().toString();
+    io.tribes.config.ConfigLoader.requireInputs(config);
     S3Settings.apply(spark, config.s3());
     Warehouse warehouse = new Warehouse(spark, config.warehouse());
+    warehouse.checkWritable();
+    String runId = UUID.randomUUID().toString();
+    try (WarehouseLock lock = WarehouseLock.acquire(warehouse, runDate, runId,
+        java.time.Duration.ofSeconds(config.warehouseLockLeaseSeconds()))) {
+      SegmentWriter writer = new SegmentWriter(warehouse, config.warehouseRetentionRuns(), lock);
+      writer.checkRetained(runDate); // a backfill that retention would remove: refused before any work
+      return run(runDate, runId, startedAt, warehouse, writer);
+    }
+  }
+
+  private RunManifest run(LocalDate runDate, String runId, String startedAt, Warehouse warehouse, SegmentWriter writer) {
     StageLog log = new StageLog();
 
     record Loaded(Inputs inputs, Dataset<Row> previous, String previousDate) {}
     Loaded loaded = log.run("load", () -> {
       warehouse.checkWritable();
-      Inputs in = new InputReader(spark).read(config.input().interactions(), config.input().members());
+      Inputs in = new InputReader(spark).read(config.input().interactions(), config.input().membersTable());
       Optional<Warehouse.PublishedRun> prev = warehouse.before(runDate);
       Dataset<Row> previous = prev.map(p -> p.memberSegments().filter(col("community_id").isNotNull())
           .select("member_id", "community_id")).orElse(null);
@@ -106,7 +123,7 @@ public final class NightlyPipeline {
     Map<String, Long> events = new TreeMap<>();
     for (Row r : tables.events().groupBy("event").count().collectAsList()) events.put(r.getString(0), r.getLong(1));
     lifecycle.put("events", events);
-    RunManifest draft = new RunManifest(RunManifest.FORMAT_VERSION, runDate.toString(), UUID.randomUUID().toString(),
+    RunManifest draft = new RunManifest(RunManifest.FORMAT_VERSION, runDate.toString(), runId,
         startedAt, null, inputStats(inputs, graph), redactedConfig(config, runDate),
         null,
         graphStats(graph),
@@ -121,7 +138,7 @@ public final class NightlyPipeline {
         lifecycle,
         null);
     RunManifest published = log.run("publish",
-        () -> new SegmentWriter(warehouse, config.warehouseRetentionRuns()).publish(tables, draftWithStages(draft, log)),
+        () -> writer.publish(tables, draftWithStages(draft, log)),
         m -> {
           Map<String, Object> c = new LinkedHashMap<>();
           m.outputs().forEach((k, v) -> c.put(k, v.rows()));
@@ -140,8 +157,9 @@ public final class NightlyPipeline {
     Map<String, RunManifest.InputStats> m = new LinkedHashMap<>();
     m.put("interactions", new RunManifest.InputStats(inputs.interactionsPath(), graph.stats().rowsRead(),
         graph.stats().rejected()));
-    if (inputs.hasMembers()) {
-      m.put("members", new RunManifest.InputStats(inputs.membersPath(), inputs.members().count(), Map.of()));
+    if (inputs.hasMembers() && inputs.membersPath() != null) {
+      m.put("members", new RunManifest.InputStats(inputs.membersPath(),
+          inputs.memberRows() >= 0 ? inputs.memberRows() : inputs.members().count(), Map.of(), inputs.memberNulls()));
     }
     return m;
   }
