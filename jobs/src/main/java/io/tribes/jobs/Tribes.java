@@ -63,6 +63,9 @@ public final class Tribes {
         System.out.printf(Locale.ROOT, "tribes: published run %s: %d communities, %d members, modularity %.3f -> %s%n",
             m.runDate(), m.communities().count(), m.outputs().get("member_segments").rows(),
             m.communities().modularity(), config.warehouse());
+        if (m.forgotInRetainedRuns() != null) {
+          System.out.printf(Locale.ROOT, "tribes: forgot opted-out members in retained runs: %s%n", m.forgotInRetainedRuns());
+        }
         return 0;
       }
       case "demo":

@@ -351,6 +351,74 @@ class PublishFaultTest {
     assertFalse(files(warehouse).contains("_lock"), "released");
   }
 
+  /**
+   * Opt-outs reach history: three nights published, then a night whose members table marks a2 opted out
+   * and whose input.forget names c3. Afterwards a scan of every Parquet file under the warehouse (as a
+   * DuckDB glob would read it, committed or not) finds neither, every committed run reads whole, and the
+   * manifests record what was forgotten per date.
+   */
+  void optOutReachesEveryRetainedRun(String warehouse) throws IOException {
+    List<LocalDate> nights = List.of(D1, D2, D3);
+    for (LocalDate d : nights) assertEquals(null, publish(warehouse, d, 30, null));
+    List<String> gone = List.of("a2", "c3");
+    Path optOut = dir.resolve("opt-out");
+    if (!Files.exists(optOut)) {
+      new Interactions().member("a1", false, false, false).member("a2", true, false, false)
+          .member("c1", false, false, false).inputs().members().write().parquet(optOut.resolve("members").toString());
+      spark.createDataFrame(List.of(RowFactory.create("c3")),
+              new org.apache.spark.sql.types.StructType().add("member_id", "string"))
+          .write().parquet(optOut.resolve("forget").toString());
+    }
+    Path forgetConf = Files.writeString(dir.resolve("forget.yaml"), Files.readString(s3conf)
+        + "input:\n  forget: " + optOut.resolve("forget") + "\n");
+    LocalDate d4 = D3.plusDays(1);
+    CliRun night4 = CliRun.of("nightly", "--config", forgetConf.toString(), "--interactions",
+        input.resolve("interactions").toString(), "--members", optOut.resolve("members").toString(),
+        "--warehouse", warehouse, "--run-date", d4.toString());
+    assertEquals(0, night4.exitCode(), night4.stderr());
+
+    Warehouse w = new Warehouse(spark, warehouse);
+    assertEquals(List.of(D1, D2, D3, d4), w.runDates());
+    for (LocalDate d : w.runDates()) {
+      Warehouse.PublishedRun run = w.run(d).orElseThrow();
+      List<String> ids = run.memberSegments().select("member_id").as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+      assertEquals(run.manifest().outputs().get("member_segments").rows(), ids.size(), d + " reads whole");
+      assertEquals(run.manifest().outputs().get("communities").rows(), run.communities().count(), d + " reads whole");
+      for (String g : gone) assertFalse(ids.contains(g), g + " still in the run of " + d);
+      if (d.equals(d4)) {
+        assertEquals(null, run.manifest().forgotten());
+        Map<String, Long> perDate = new java.util.TreeMap<>(run.manifest().forgotInRetainedRuns());
+        assertEquals(Map.of(D1.toString(), 2L, D2.toString(), 2L, D3.toString(), 2L), perDate);
+      } else {
+        assertEquals(reference.members().size() - 2, ids.size(), d.toString());
+        assertEquals(reference.communities().size(), run.communities().count(), d + ": metrics stay as they were");
+        RunManifest.Forgotten f = run.manifest().forgotten();
+        assertTrue(f != null && f.members() == 2 && f.lastMembers() == 2 && f.lastByRun().equals(d4.toString()),
+            d + ": " + f);
+      }
+    }
+    // every Parquet file under the warehouse, whatever directory it is in
+    var allMembers = spark.read().option("recursiveFileLookup", "true").parquet(warehouse + "/member_segments");
+    var allCommunities = spark.read().option("recursiveFileLookup", "true").parquet(warehouse + "/communities");
+    assertTrue(allMembers.count() >= 4 * (reference.members().size() - 2), "the scan reads the runs");
+    assertEquals(0, allMembers.filter(org.apache.spark.sql.functions.col("member_id").isin(gone.toArray())).count());
+    assertEquals(0, allCommunities.select(org.apache.spark.sql.functions.explode(
+        org.apache.spark.sql.functions.col("ambassadors")).as("a")).filter(
+        org.apache.spark.sql.functions.col("a").isin(gone.toArray())).count());
+    assertClean(warehouse, List.of(D1, D2, D3, d4));
+    assertFalse(files(warehouse).contains("_lock"));
+  }
+
+  @Test
+  void optOutReachesEveryRetainedRunOnLocalPaths() throws IOException {
+    optOutReachesEveryRetainedRun(dir.resolve("forget").toString());
+  }
+
+  @Test
+  void optOutReachesEveryRetainedRunOnS3() throws IOException {
+    optOutReachesEveryRetainedRun(s3.uri("forget-" + UUID.randomUUID()));
+  }
+
   @Test
   void retentionKeepsTheLastNRunsAfterACommit() throws IOException {
     String warehouse = dir.resolve("retention").toString();

@@ -45,6 +45,27 @@ public final class InputReader {
   }
 
   public Inputs read(String interactionsPath, String membersPath) {
+    return read(interactionsPath, membersPath, null);
+  }
+
+  /**
+   * @param forgetPath member ids to forget (column member_id), or null: each is treated as opted out
+   *     (added to the members table as an opted-out row; a member may also have its own row)
+   */
+  public Inputs read(String interactionsPath, String membersPath, String forgetPath) {
+    Inputs in = readInputs(interactionsPath, membersPath);
+    if (forgetPath == null) return in;
+    Dataset<Row> forget = readParquet("forget", forgetPath);
+    String fwhere = "forget (" + forgetPath + ")";
+    require(forget.schema(), fwhere, "member_id", ID_TYPES, "STRING or BIGINT");
+    Dataset<Row> asOptedOut = forget.select(id("member_id")).filter(col("member_id").isNotNull())
+        .select(col("member_id"), lit(true).as("opted_out"), lit(false).as("is_brand"), lit(false).as("is_bot"));
+    Dataset<Row> members = in.hasMembers() ? in.members().unionByName(asOptedOut) : asOptedOut;
+    return new Inputs(in.interactions(), in.interactionsPath(), members,
+        in.membersPath(), in.memberRows(), in.memberNulls());
+  }
+
+  private Inputs readInputs(String interactionsPath, String membersPath) {
     Dataset<Row> rawInteractions = readParquet("interactions", interactionsPath);
     StructType schema = rawInteractions.schema();
     String where = "interactions (" + interactionsPath + ")";

@@ -77,7 +77,8 @@ public final class NightlyPipeline {
     record Loaded(Inputs inputs, Dataset<Row> previous, String previousDate) {}
     Loaded loaded = log.run("load", () -> {
       warehouse.checkWritable();
-      Inputs in = new InputReader(spark).read(config.input().interactions(), config.input().membersTable());
+      Inputs in = new InputReader(spark).read(config.input().interactions(), config.input().membersTable(),
+          config.input().forget());
       Optional<Warehouse.PublishedRun> prev = warehouse.before(runDate);
       Dataset<Row> previous = prev.map(p -> p.memberSegments().filter(col("community_id").isNotNull())
           .select("member_id", "community_id")).orElse(null);
@@ -144,6 +145,16 @@ public final class NightlyPipeline {
           m.outputs().forEach((k, v) -> c.put(k, v.rows()));
           return c;
         });
+    if (inputs.hasMembers()) {
+      // opt-outs reach history: every retained run loses tonight's opted-out (and forgotten) members
+      Map<String, Long> forgotten = log.run("forget",
+          () -> new io.tribes.io.Forgetting(warehouse, writer).forget(
+              inputs.members().filter(col("opted_out")).select("member_id"), runDate),
+          f -> Map.of("runs_rewritten", f.size(), "members", f.values().stream().mapToLong(Long::longValue).sum()));
+      if (!forgotten.isEmpty()) {
+        published = new io.tribes.io.Forgetting(warehouse, writer).record(published, forgotten, writer.lock());
+      }
+    }
     return published;
   }
 
