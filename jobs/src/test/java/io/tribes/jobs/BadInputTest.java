@@ -52,8 +52,11 @@ class BadInputTest {
             Interactions.MEMBERS))
         .write().parquet(good.resolve("members").toString());
     warehouse = dir.resolve("warehouse");
+    String partitions = TestSpark.session().conf().get("spark.sql.shuffle.partitions");
     CliRun ok = nightly("--input", good.toString());
     assertEquals(0, ok.exitCode(), ok.stderr());
+    // the run set the config's shuffle-partitions (8) on the shared session: restored for later classes
+    assertEquals(partitions, TestSpark.session().conf().get("spark.sql.shuffle.partitions"));
     goodRun = new Warehouse(TestSpark.session(), warehouse.toString()).latest().orElseThrow();
   }
 
@@ -262,6 +265,37 @@ class BadInputTest {
     m.inputs().members().write().mode(SaveMode.Overwrite).parquet(members.toString());
     check(new String[] {"--interactions", good.resolve("interactions").toString(), "--members", members.toString()},
         members.toString(), "column 'member_id' has duplicate values", "'a1' (2 rows)");
+  }
+
+  private static Path membersTable(String name, Dataset<Row> table) {
+    Path p = dir.resolve(name);
+    table.write().mode(SaveMode.Overwrite).parquet(p.toString());
+    return p;
+  }
+
+  @Test
+  void membersTableWithoutMemberId() {
+    Path members = membersTable("members_no_id",
+        new Interactions().member("a1", false, false, false).inputs().members().drop("member_id"));
+    check(new String[] {"--interactions", good.resolve("interactions").toString(), "--members", members.toString()},
+        members.toString(), "missing column 'member_id'");
+  }
+
+  @Test
+  void membersTableWithAStringOptedOut() {
+    Path members = membersTable("members_opted_out_string", new Interactions().member("a1", false, false, false)
+        .inputs().members().withColumn("opted_out", org.apache.spark.sql.functions.lit("yes")));
+    check(new String[] {"--interactions", good.resolve("interactions").toString(), "--members", members.toString()},
+        members.toString(), "column 'opted_out' has type STRING, expected BOOLEAN");
+  }
+
+  @Test
+  void infiniteWeight() {
+    Path p = writeInteractions("infinite_weight", goodTable().withColumn("weight",
+        org.apache.spark.sql.functions.when(org.apache.spark.sql.functions.col("src").equalTo("a1"),
+            Double.POSITIVE_INFINITY).otherwise(org.apache.spark.sql.functions.col("weight"))));
+    check(new String[] {"--interactions", p.toString(), "--members", "none"}, p.toString(), "column 'weight'",
+        "infinite");
   }
 
   @Test

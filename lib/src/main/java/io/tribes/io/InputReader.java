@@ -2,8 +2,10 @@ package io.tribes.io;
 
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.convert_timezone;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.regexp_replace;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.when;
@@ -53,9 +55,15 @@ public final class InputReader {
    *     (added to the members table as an opted-out row; a member may also have its own row)
    */
   public Inputs read(String interactionsPath, String membersPath, String forgetPath) {
-    Inputs in = readInputs(interactionsPath, membersPath);
+    Dataset<Row> rawInteractions = readParquet("interactions", interactionsPath);
+    Dataset<Row> rawMembers = membersPath == null ? null : readParquet("members", membersPath);
+    Dataset<Row> forget = forgetPath == null ? null : readParquet("forget", forgetPath);
+    // BIGINT ids in one table and STRING ids in another: digit strings are compared without leading
+    // zeros ("007" is member 7), so the tables still match
+    canonicalDigits = integral(rawInteractions, "src") || integral(rawInteractions, "dst")
+        || integral(rawMembers, "member_id") || integral(forget, "member_id");
+    Inputs in = readInputs(rawInteractions, interactionsPath, rawMembers, membersPath);
     if (forgetPath == null) return in;
-    Dataset<Row> forget = readParquet("forget", forgetPath);
     String fwhere = "forget (" + forgetPath + ")";
     require(forget.schema(), fwhere, "member_id", ID_TYPES, "STRING or BIGINT");
     Dataset<Row> asOptedOut = forget.select(id("member_id")).filter(col("member_id").isNotNull())
@@ -65,8 +73,16 @@ public final class InputReader {
         in.membersPath(), in.memberRows(), in.memberNulls());
   }
 
-  private Inputs readInputs(String interactionsPath, String membersPath) {
-    Dataset<Row> rawInteractions = readParquet("interactions", interactionsPath);
+  private static boolean integral(Dataset<Row> table, String column) {
+    if (table == null) return false;
+    for (StructField f : table.schema().fields()) {
+      if (f.name().equals(column)) return f.dataType().equals(DataTypes.LongType) || f.dataType().equals(DataTypes.IntegerType);
+    }
+    return false;
+  }
+
+  private Inputs readInputs(Dataset<Row> rawInteractions, String interactionsPath, Dataset<Row> rawMembers,
+      String membersPath) {
     StructType schema = rawInteractions.schema();
     String where = "interactions (" + interactionsPath + ")";
     require(schema, where, "src", ID_TYPES, "STRING or BIGINT");
@@ -78,7 +94,7 @@ public final class InputReader {
     Dataset<Row> interactions = rawInteractions.select(
         id("src"), id("dst"),
         col("type"),
-        col("ts").cast(DataTypes.TimestampType).as("ts"),
+        timestamp(schema).as("ts"),
         (hasWeight ? col("weight").cast(DataTypes.DoubleType) : lit(null).cast(DataTypes.DoubleType)).as("weight"),
         (hasTopic ? col("topic") : lit(null).cast(DataTypes.StringType)).as("topic"));
 
@@ -86,7 +102,6 @@ public final class InputReader {
     long memberRows = 0;
     Map<String, Long> memberNulls = Map.of();
     if (membersPath != null) {
-      Dataset<Row> rawMembers = readParquet("members", membersPath);
       StructType ms = rawMembers.schema();
       String mwhere = "members (" + membersPath + ")";
       require(ms, mwhere, "member_id", ID_TYPES, "STRING or BIGINT");
@@ -128,9 +143,31 @@ public final class InputReader {
     }
   }
 
-  /** Ids are compared as trimmed strings whatever their stored type (BIGINT ids are accepted). */
-  private static Column id(String name) {
-    return trim(col(name).cast(DataTypes.StringType)).as(name);
+  private boolean canonicalDigits;
+
+  /**
+   * Ids are compared as trimmed strings whatever their stored type (BIGINT ids are accepted); when
+   * some id column is BIGINT, digit strings lose their leading zeros, as the number's string has none.
+   */
+  private Column id(String name) {
+    Column s = trim(col(name).cast(DataTypes.StringType));
+    if (canonicalDigits) {
+      s = when(s.rlike("^[0-9]+$"), regexp_replace(s, "^0+(?=[0-9])", "")).otherwise(s);
+    }
+    return s.as(name);
+  }
+
+  /**
+   * {@code ts} as TIMESTAMP: a TIMESTAMP_NTZ value is a UTC wall-clock time (as the run date and the
+   * window are UTC), whatever {@code spark.sql.session.timeZone} is; a TIMESTAMP (INT96 or INT64) is an
+   * instant already.
+   */
+  private Column timestamp(StructType schema) {
+    if (!schema.apply("ts").dataType().equals(DataTypes.TimestampNTZType)) {
+      return col("ts").cast(DataTypes.TimestampType);
+    }
+    String sessionZone = spark.conf().get("spark.sql.session.timeZone");
+    return convert_timezone(lit("UTC"), lit(sessionZone), col("ts")).cast(DataTypes.TimestampType);
   }
 
   private Dataset<Row> readParquet(String table, String path) {
