@@ -43,7 +43,7 @@ class PublishFaultTest {
   static final LocalDate D1 = Interactions.RUN_DATE;
   static final LocalDate D2 = D1.plusDays(1);
   static final LocalDate D3 = D1.plusDays(2);
-  static final List<String> STAGES = List.of("load", "build_graph", "detect", "rank", "shape");
+  static final List<String> STAGES = List.of("load", "build_graph", "detect", "rank", "match", "shape");
   static final List<String> PUBLISH_POINTS = List.of("publish:staging", "publish:staged", "publish:moved", "publish:manifest");
   @TempDir static Path dir;
   static SparkSession spark;
@@ -222,6 +222,7 @@ class PublishFaultTest {
   static List<CliRun> concurrentNightlies(String warehouse, LocalDate date, Path config) {
     String[] args = {"nightly", "--config", config.toString(), "--interactions", input.resolve("interactions").toString(),
         "--members", "none", "--warehouse", warehouse, "--run-date", date.toString()};
+    Map<String, String> settings = CliRun.sqlSettings();
     java.io.PrintStream original = System.err;
     java.io.ByteArrayOutputStream buffer = new java.io.ByteArrayOutputStream();
     System.setErr(new java.io.PrintStream(buffer, true, java.nio.charset.StandardCharsets.UTF_8));
@@ -246,6 +247,7 @@ class PublishFaultTest {
     } finally {
       pool.shutdownNow();
       System.setErr(original);
+      CliRun.restore(settings);
     }
   }
 
