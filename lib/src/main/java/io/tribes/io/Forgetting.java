@@ -2,18 +2,20 @@ package io.tribes.io;
 
 import static org.apache.spark.sql.functions.array_except;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.collect_set;
+import static org.apache.spark.sql.functions.lit;
 
 import io.tribes.segment.SegmentTables;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
@@ -63,26 +65,32 @@ public final class Forgetting {
     Dataset<Row> forget = ids.select(col("member_id").as("forget_id")).filter(col("forget_id").isNotNull()).distinct()
         .persist(StorageLevel.MEMORY_AND_DISK());
     try {
+      // one Spark job finds, over every retained run at once, which of them hold a member to forget
+      // (only member_id is read); an ambassador is always a member of its run, so this finds them too
+      Map<LocalDate, Warehouse.PublishedRun> runs = new TreeMap<>();
+      Dataset<Row> all = null;
       for (LocalDate date : warehouse.runDates()) {
         if (date.equals(tonight)) continue;
         Warehouse.PublishedRun run = warehouse.run(date).orElse(null);
         if (run == null) continue; // removed meanwhile (cannot happen under the lock)
+        runs.put(date, run);
+        Dataset<Row> ms = run.memberSegments().select(col("member_id"), lit(date.toString()).as("run_date_key"));
+        all = all == null ? ms : all.unionByName(ms);
+      }
+      if (all == null) return out;
+      Map<String, List<String>> hitsByDate = new TreeMap<>();
+      for (Row r : all.join(forget, all.col("member_id").equalTo(forget.col("forget_id")), "left_semi")
+          .groupBy("run_date_key").agg(collect_set("member_id")).collectAsList()) {
+        hitsByDate.put(r.getString(0), r.getList(1));
+      }
+      for (Map.Entry<String, List<String>> e : hitsByDate.entrySet()) {
+        LocalDate date = LocalDate.parse(e.getKey());
+        Warehouse.PublishedRun run = runs.get(date);
+        String[] gone = e.getValue().stream().sorted().toArray(String[]::new);
         Dataset<Row> ms = run.memberSegments();
-        Dataset<Row> cs = run.communities();
-        List<String> hits = new ArrayList<>(ms.join(forget, ms.col("member_id").equalTo(forget.col("forget_id")), "left_semi")
-            .select("member_id").as(Encoders.STRING()).collectAsList());
-        // an ambassador is always a member of its run; checked anyway, so no id stays behind
-        Dataset<Row> amb = cs.select(explode(col("ambassadors")).as("a"));
-        for (String a : amb.join(forget, amb.col("a").equalTo(forget.col("forget_id")), "left_semi")
-            .as(Encoders.STRING()).collectAsList()) {
-          if (!hits.contains(a)) hits.add(a);
-        }
-        if (hits.isEmpty()) continue;
-        String[] gone = hits.toArray(String[]::new);
         Dataset<Row> keptMembers = ms.join(forget, ms.col("member_id").equalTo(forget.col("forget_id")), "left_anti");
-        Dataset<Row> keptCommunities = cs.withColumn("ambassadors", array_except(col("ambassadors"),
-            org.apache.spark.sql.functions.array(java.util.Arrays.stream(gone).map(org.apache.spark.sql.functions::lit)
-                .toArray(org.apache.spark.sql.Column[]::new))));
+        Dataset<Row> keptCommunities = run.communities().withColumn("ambassadors", array_except(col("ambassadors"),
+            array(java.util.Arrays.stream(gone).map(org.apache.spark.sql.functions::lit).toArray(Column[]::new))));
         RunManifest m = run.manifest();
         long before = m.forgotten() == null ? 0 : m.forgotten().members();
         RunManifest draft = m.rewritten(UUID.randomUUID().toString(), new RunManifest.Forgotten(before + gone.length,
