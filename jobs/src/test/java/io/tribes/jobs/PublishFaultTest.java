@@ -306,9 +306,9 @@ class PublishFaultTest {
     // the child is configured by the s3: section and the AWS provider chain (credentials in its
     // environment) only; its output (log included) and the stored objects must not show the secret
     String envSecret = "envSecret" + UUID.randomUUID().toString().replace("-", "");
-    // the child holds the writer lock with a short lease (4 s, renewed every second while it lives)
+    // the child holds the writer lock with a short lease (6 s, renewed every 1.5 s while it lives)
     Path shortLease = Files.writeString(dir.resolve("short-lease-s3.yaml"),
-        Files.readString(s3conf) + "warehouse-lock-lease-seconds: 4\n");
+        Files.readString(s3conf) + "warehouse-lock-lease-seconds: 6\n");
     ChildJvm child = ChildJvm.start(dir.resolve("killed.log"),
         Map.of("AWS_ACCESS_KEY_ID", "tribes-env-access", "AWS_SECRET_ACCESS_KEY", envSecret),
         List.of("-D" + FaultPoint.HANG_AT + "=publish:staging"),
@@ -320,7 +320,7 @@ class PublishFaultTest {
 
     // a second run of the warehouse while the child writes it (past the child's first lease: it renews):
     // refused before any work, naming the holder; the child's staging is left alone
-    Thread.sleep(5_000);
+    Thread.sleep(7_000);
     CliRun second = nightly(warehouse, D3, s3conf);
     assertEquals(1, second.exitCode(), second.stderr());
     String line = second.stderr().lines().filter(l -> l.startsWith("tribes: error:")).findFirst().orElse("");

@@ -140,7 +140,7 @@ public final class WarehouseLock implements AutoCloseable {
       throw new RetryableException("warehouse " + warehouse.root() + ": locked by "
           + now.map(Lease::describe).orElse("another run") + " (it took over an expired lease first): retry later");
     } catch (IOException e) {
-      throw new UncheckedIOException("writer lock " + path + ": cannot be taken", e);
+      throw new UncheckedIOException("writer lock " + path + ": cannot be taken (" + InputReader.rootMessage(e) + ")", e);
     }
   }
 
@@ -203,17 +203,31 @@ public final class WarehouseLock implements AutoCloseable {
 
   /** The current lease, or empty when there is none (or it cannot be parsed: it is being written). */
   public static Optional<Lease> read(Warehouse warehouse, Path path) throws IOException {
-    FileSystem fs = warehouse.fs();
-    byte[] bytes;
-    try (InputStream in = fs.open(path)) {
-      bytes = in.readAllBytes();
-    } catch (java.io.FileNotFoundException e) {
-      return Optional.empty();
-    }
+    byte[] bytes = readBytes(warehouse, path);
+    if (bytes == null) return Optional.empty();
     try {
       return Optional.of(Warehouse.JSON.readValue(bytes, Lease.class));
     } catch (IOException e) {
       return Optional.empty();
+    }
+  }
+
+  /**
+   * The file's bytes, or null when it does not exist. Retried when the object changes while it is read
+   * (S3A's change detection: another run replaced the lock between the open and the read).
+   */
+  private static byte[] readBytes(Warehouse warehouse, Path path) throws IOException {
+    FileSystem fs = warehouse.fs();
+    for (int attempt = 1; ; attempt++) {
+      try (InputStream in = fs.open(path)) {
+        return in.readAllBytes();
+      } catch (java.io.FileNotFoundException e) {
+        return null;
+      } catch (IOException e) {
+        if (attempt >= 3) throw e;
+        LOG.info("writer lock {}: read failed ({}), retrying", path, InputReader.rootMessage(e));
+        sleep(Duration.ofMillis(200L * attempt));
+      }
     }
   }
 
@@ -246,15 +260,19 @@ public final class WarehouseLock implements AutoCloseable {
     if (S3ConditionalCreate.applies(fs)) {
       Optional<Boolean> created = S3ConditionalCreate.create(fs, path, content);
       if (created.isPresent()) return created.get();
-      // the store ignores conditional writes: check, write, then read back after a pause
-      if (fs.exists(path)) return false;
+      // the store ignores conditional writes: check, write, then read back after a pause. A run that
+      // finds the lock waits the same pause before reading who holds it, so that writes racing with
+      // its check have landed and it names the run that kept the lock
+      if (fs.exists(path)) {
+        sleep(Duration.ofSeconds(2));
+        return false;
+      }
       try (OutputStream out = fs.create(path, true)) {
         out.write(content);
       }
       sleep(Duration.ofSeconds(2));
-      try (InputStream in = fs.open(path)) {
-        return java.util.Arrays.equals(in.readAllBytes(), content);
-      }
+      byte[] now = readBytes(warehouse, path);
+      return now != null && java.util.Arrays.equals(now, content);
     }
     // HDFS and other Hadoop file systems: rename of a complete file fails when the target exists
     fs.mkdirs(path.getParent());
