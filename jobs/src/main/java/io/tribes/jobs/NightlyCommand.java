@@ -33,12 +33,12 @@ final class NightlyCommand {
     }
     interactions = args.get("interactions", interactions);
     members = args.get("members", members);
-    if ("none".equals(members)) members = null;
     config = config.withInput(interactions, members);
     if (args.get("warehouse") != null) config = config.withWarehouse(args.get("warehouse"));
     if (args.get("run-date") != null) {
       config = config.withRunDate(ConfigLoader.parseRunDate(args.get("run-date"), "option '--run-date'").toString());
     }
+    ConfigLoader.requireInputs(config);
     return config;
   }
 

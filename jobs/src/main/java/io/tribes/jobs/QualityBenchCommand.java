@@ -63,7 +63,7 @@ final class QualityBenchCommand {
     if (args.get("graph-csv") != null) {
       String csv = args.get("graph-csv").replaceAll("/+$", "");
       String interactions = fromCsv(spark, csv, NightlyCommand.runDate(config));
-      config = config.withInput(interactions, null);
+      config = config.withInput(interactions, TribesConfig.Input.NONE);
       truth = csv + "/truth.csv";
     }
     if (args.get("warehouse") == null) {

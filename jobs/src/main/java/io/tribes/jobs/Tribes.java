@@ -1,6 +1,8 @@
 package io.tribes.jobs;
 
+import io.tribes.RetryableException;
 import io.tribes.TribesException;
+import io.tribes.io.ReadFailures;
 import io.tribes.config.ConfigLoader;
 import io.tribes.config.TribesConfig;
 import io.tribes.io.InputReader;
@@ -15,7 +17,9 @@ import org.slf4j.LoggerFactory;
  * The one entry point of the job jar: {@code tribes <command> [options]}.
  *
  * <p>Exit codes: 0 success; 2 bad input, config or usage (one line on stderr naming the path, column
- * or key; nothing published); 1 internal failure.
+ * or key; nothing published); 1 anything else: an internal failure, or a failure that is not the
+ * input's fault (a transient read error, the warehouse locked by another run; one line), which a
+ * scheduler should retry.
  */
 public final class Tribes {
   private static final Logger LOG = LoggerFactory.getLogger(Tribes.class);
@@ -60,6 +64,9 @@ public final class Tribes {
         System.out.printf(Locale.ROOT, "tribes: published run %s: %d communities, %d members, modularity %.3f -> %s%n",
             m.runDate(), m.communities().count(), m.outputs().get("member_segments").rows(),
             m.communities().modularity(), config.warehouse());
+        if (m.forgotInRetainedRuns() != null) {
+          System.out.printf(Locale.ROOT, "tribes: forgot opted-out members in retained runs: %s%n", m.forgotInRetainedRuns());
+        }
         return 0;
       }
       case "demo":
@@ -92,12 +99,26 @@ public final class Tribes {
       }
     }
     for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof RetryableException) {
+        LOG.error("failed, not through the input's fault (a retry may pass)", t);
+        System.err.println("tribes: error: " + c.getMessage());
+        return 1;
+      }
+    }
+    for (Throwable c = t; c != null; c = c.getCause()) {
       String msg = String.valueOf(c.getMessage());
       if (msg.contains("FAILED_READ_FILE") || msg.contains("is not a Parquet file")
           || c.getClass().getName().startsWith("org.apache.parquet")) {
         // name the file, not Spark's error class: "Encountered error while reading file <path>. SQLSTATE..."
         java.util.regex.Matcher file = java.util.regex.Pattern.compile("reading file (\\S+?)\\.?\\s").matcher(msg);
         String what = file.find() ? "input file " + file.group(1) : "input (" + msg.split("\n")[0].trim() + ")";
+        if (!ReadFailures.isBadData(t)) {
+          // an I/O timeout or a throttled read is not the data's fault: exit 1, so the scheduler retries
+          LOG.error("read failure", t);
+          System.err.println("tribes: error: " + what + ": read failed (" + InputReader.rootMessage(c)
+              + "); not a data error, a retry may pass");
+          return 1;
+        }
         System.err.println("tribes: error: " + what + ": not readable as Parquet (" + InputReader.rootMessage(c)
             + "; expected a Parquet file)");
         return 2;

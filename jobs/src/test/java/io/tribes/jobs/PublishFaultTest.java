@@ -9,6 +9,7 @@ import io.tribes.FaultPoint;
 import io.tribes.io.RunManifest;
 import io.tribes.io.SegmentWriter;
 import io.tribes.io.Warehouse;
+import io.tribes.io.WarehouseLock;
 import io.tribes.segment.SegmentTables;
 import io.tribes.testing.Interactions;
 import io.tribes.testing.TestSpark;
@@ -16,6 +17,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,7 +43,7 @@ class PublishFaultTest {
   static final LocalDate D1 = Interactions.RUN_DATE;
   static final LocalDate D2 = D1.plusDays(1);
   static final LocalDate D3 = D1.plusDays(2);
-  static final List<String> STAGES = List.of("load", "build_graph", "detect", "rank", "shape");
+  static final List<String> STAGES = List.of("load", "build_graph", "detect", "rank", "match", "shape");
   static final List<String> PUBLISH_POINTS = List.of("publish:staging", "publish:staged", "publish:moved", "publish:manifest");
   @TempDir static Path dir;
   static SparkSession spark;
@@ -197,12 +199,56 @@ class PublishFaultTest {
       assertOnlyCommittedRunsVisible(warehouse, run1.manifest().runId(), d1, stage);
       assertEquals(before, files(warehouse), stage + " changed the warehouse");
     }
-    CliRun rerun = nightly(warehouse, D2, conf);
-    assertEquals(0, rerun.exitCode(), rerun.stderr());
+    // the rerun, started twice at the same instant (a scheduler retry while the first attempt runs):
+    // exactly one publishes, the other exits 1 naming the holder of the writer lock
+    List<CliRun> both = concurrentNightlies(warehouse, D2, conf);
+    assertEquals(List.of(0, 1), both.stream().map(CliRun::exitCode).sorted().toList(), both.toString());
+    String refused = both.get(0).stderr().lines().filter(l -> l.contains("locked by")).findFirst().orElse("");
+    System.out.println("concurrent run refused: " + refused);
+    assertTrue(refused.startsWith("tribes: error: warehouse " + warehouse + ": locked by ")
+        && refused.contains("(run date " + D2 + ", run id "), both.get(0).stderr());
     assertEquals(reference, Tables.of(w.run(D2).orElseThrow()));
     assertEquals(D2.toString(), w.latest().orElseThrow().manifest().runDate());
     assertEquals(d1, Tables.of(w.run(D1).orElseThrow()));
     assertClean(warehouse, List.of(D1, D2));
+    assertFalse(files(warehouse).contains("_lock"), "the lock is released when the run ends");
+  }
+
+  /**
+   * Two nightly runs of {@code date} on one warehouse started at the same instant, in-process (one
+   * SparkSession, two threads), as the CLI runs them. Their stderr is captured together: the returned
+   * runs have their own exit codes and both hold the combined stderr.
+   */
+  static List<CliRun> concurrentNightlies(String warehouse, LocalDate date, Path config) {
+    String[] args = {"nightly", "--config", config.toString(), "--interactions", input.resolve("interactions").toString(),
+        "--members", "none", "--warehouse", warehouse, "--run-date", date.toString()};
+    Map<String, String> settings = CliRun.sqlSettings();
+    java.io.PrintStream original = System.err;
+    java.io.ByteArrayOutputStream buffer = new java.io.ByteArrayOutputStream();
+    System.setErr(new java.io.PrintStream(buffer, true, java.nio.charset.StandardCharsets.UTF_8));
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+      List<java.util.concurrent.Future<Integer>> runs = new ArrayList<>();
+      for (int i = 0; i < 2; i++) {
+        runs.add(pool.submit(() -> {
+          start.await();
+          return Tribes.run(args.clone());
+        }));
+      }
+      start.countDown();
+      List<Integer> codes = new ArrayList<>();
+      for (var f : runs) codes.add(f.get());
+      String err = buffer.toString(java.nio.charset.StandardCharsets.UTF_8);
+      original.print(err);
+      return codes.stream().map(c -> new CliRun(c, err)).toList();
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    } finally {
+      pool.shutdownNow();
+      System.setErr(original);
+      CliRun.restore(settings);
+    }
   }
 
   void failEveryPublishPointThenRerun(String warehouse) throws IOException {
@@ -260,15 +306,36 @@ class PublishFaultTest {
     // the child is configured by the s3: section and the AWS provider chain (credentials in its
     // environment) only; its output (log included) and the stored objects must not show the secret
     String envSecret = "envSecret" + UUID.randomUUID().toString().replace("-", "");
+    // the child holds the writer lock with a short lease (6 s, renewed every 1.5 s while it lives)
+    Path shortLease = Files.writeString(dir.resolve("short-lease-s3.yaml"),
+        Files.readString(s3conf) + "warehouse-lock-lease-seconds: 6\n");
     ChildJvm child = ChildJvm.start(dir.resolve("killed.log"),
         Map.of("AWS_ACCESS_KEY_ID", "tribes-env-access", "AWS_SECRET_ACCESS_KEY", envSecret),
         List.of("-D" + FaultPoint.HANG_AT + "=publish:staging"),
-        "nightly", "--config", s3conf.toString(), "--interactions", input.resolve("interactions").toString(),
+        "nightly", "--config", shortLease.toString(), "--interactions", input.resolve("interactions").toString(),
         "--members", "none", "--warehouse", warehouse, "--run-date", D2.toString());
     assertTrue(child.awaitOutput("hanging at publish:staging", Duration.ofMinutes(25)), child.output());
-    assertTrue(files(warehouse).stream().anyMatch(f -> f.startsWith("_staging/") && f.endsWith(".parquet")),
-        "the killed run was writing: " + files(warehouse));
+    List<String> staged = files(warehouse).stream().filter(f -> f.startsWith("_staging/")).toList();
+    assertTrue(staged.stream().anyMatch(f -> f.endsWith(".parquet")), "the killed run was writing: " + staged);
+
+    // a second run of the warehouse while the child writes it (past the child's first lease: it renews):
+    // refused before any work, naming the holder; the child's staging is left alone
+    Thread.sleep(7_000);
+    CliRun second = nightly(warehouse, D3, s3conf);
+    assertEquals(1, second.exitCode(), second.stderr());
+    String line = second.stderr().lines().filter(l -> l.startsWith("tribes: error:")).findFirst().orElse("");
+    System.out.println("second writer on s3a refused with exit " + second.exitCode() + ": " + line);
+    assertTrue(line.contains("locked by ") && line.contains("pid " + child.process.pid())
+        && line.contains("(run date " + D2), second.stderr());
+    assertEquals(staged, files(warehouse).stream().filter(f -> f.startsWith("_staging/")).toList());
     child.kill();
+    // the dead run's lease stays until it expires: a run before that is refused, one after takes it over
+    var early = org.junit.jupiter.api.Assertions.assertThrows(io.tribes.RetryableException.class,
+        () -> WarehouseLock.acquire(w, D2, "early", Duration.ofMinutes(1)));
+    assertTrue(early.getMessage().contains("pid " + child.process.pid()), early.getMessage());
+    Instant expiry = WarehouseLock.read(w, new org.apache.hadoop.fs.Path(warehouse, "_lock")).orElseThrow().expiresAt()
+        .transform(Instant::parse);
+    Thread.sleep(Math.max(0, Duration.between(Instant.now(), expiry).toMillis() + 500));
     assertTrue(child.output().contains("stage shape: done"), "the output holds the job's log: " + child.output());
     assertFalse(child.output().contains(envSecret), "secret in the job's output");
     assertEquals(List.of(), ObjectStoreTest.filesContaining(s3.dataDir(), envSecret), "secret in stored objects");
@@ -279,9 +346,79 @@ class PublishFaultTest {
     Path keep1 = Files.writeString(dir.resolve("keep1-s3.yaml"), Files.readString(s3conf) + "warehouse-retention-runs: 1\n");
     CliRun rerun = nightly(warehouse, D2, keep1);
     assertEquals(0, rerun.exitCode(), rerun.stderr());
+    assertTrue(rerun.stderr().isEmpty() || !rerun.stderr().contains("locked"), rerun.stderr());
     assertEquals(reference, Tables.of(w.run(D2).orElseThrow()));
     assertEquals(List.of(D2), w.runDates());
     assertClean(warehouse, List.of(D2));
+    assertFalse(files(warehouse).contains("_lock"), "released");
+  }
+
+  /**
+   * Opt-outs reach history: three nights published, then a night whose members table marks a2 opted out
+   * and whose input.forget names c3. Afterwards a scan of every Parquet file under the warehouse (as a
+   * DuckDB glob would read it, committed or not) finds neither, every committed run reads whole, and the
+   * manifests record what was forgotten per date.
+   */
+  void optOutReachesEveryRetainedRun(String warehouse) throws IOException {
+    List<LocalDate> nights = List.of(D1, D2, D3);
+    for (LocalDate d : nights) assertEquals(null, publish(warehouse, d, 30, null));
+    List<String> gone = List.of("a2", "c3");
+    Path optOut = dir.resolve("opt-out");
+    if (!Files.exists(optOut)) {
+      new Interactions().member("a1", false, false, false).member("a2", true, false, false)
+          .member("c1", false, false, false).inputs().members().write().parquet(optOut.resolve("members").toString());
+      spark.createDataFrame(List.of(RowFactory.create("c3")),
+              new org.apache.spark.sql.types.StructType().add("member_id", "string"))
+          .write().parquet(optOut.resolve("forget").toString());
+    }
+    Path forgetConf = Files.writeString(dir.resolve("forget.yaml"), Files.readString(s3conf)
+        + "input:\n  forget: " + optOut.resolve("forget") + "\n");
+    LocalDate d4 = D3.plusDays(1);
+    CliRun night4 = CliRun.of("nightly", "--config", forgetConf.toString(), "--interactions",
+        input.resolve("interactions").toString(), "--members", optOut.resolve("members").toString(),
+        "--warehouse", warehouse, "--run-date", d4.toString());
+    assertEquals(0, night4.exitCode(), night4.stderr());
+
+    Warehouse w = new Warehouse(spark, warehouse);
+    assertEquals(List.of(D1, D2, D3, d4), w.runDates());
+    for (LocalDate d : w.runDates()) {
+      Warehouse.PublishedRun run = w.run(d).orElseThrow();
+      List<String> ids = run.memberSegments().select("member_id").as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+      assertEquals(run.manifest().outputs().get("member_segments").rows(), ids.size(), d + " reads whole");
+      assertEquals(run.manifest().outputs().get("communities").rows(), run.communities().count(), d + " reads whole");
+      for (String g : gone) assertFalse(ids.contains(g), g + " still in the run of " + d);
+      if (d.equals(d4)) {
+        assertEquals(null, run.manifest().forgotten());
+        Map<String, Long> perDate = new java.util.TreeMap<>(run.manifest().forgotInRetainedRuns());
+        assertEquals(Map.of(D1.toString(), 2L, D2.toString(), 2L, D3.toString(), 2L), perDate);
+      } else {
+        assertEquals(reference.members().size() - 2, ids.size(), d.toString());
+        assertEquals(reference.communities().size(), run.communities().count(), d + ": metrics stay as they were");
+        RunManifest.Forgotten f = run.manifest().forgotten();
+        assertTrue(f != null && f.members() == 2 && f.lastMembers() == 2 && f.lastByRun().equals(d4.toString()),
+            d + ": " + f);
+      }
+    }
+    // every Parquet file under the warehouse, whatever directory it is in
+    var allMembers = spark.read().option("recursiveFileLookup", "true").parquet(warehouse + "/member_segments");
+    var allCommunities = spark.read().option("recursiveFileLookup", "true").parquet(warehouse + "/communities");
+    assertTrue(allMembers.count() >= 4 * (reference.members().size() - 2), "the scan reads the runs");
+    assertEquals(0, allMembers.filter(org.apache.spark.sql.functions.col("member_id").isin(gone.toArray())).count());
+    assertEquals(0, allCommunities.select(org.apache.spark.sql.functions.explode(
+        org.apache.spark.sql.functions.col("ambassadors")).as("a")).filter(
+        org.apache.spark.sql.functions.col("a").isin(gone.toArray())).count());
+    assertClean(warehouse, List.of(D1, D2, D3, d4));
+    assertFalse(files(warehouse).contains("_lock"));
+  }
+
+  @Test
+  void optOutReachesEveryRetainedRunOnLocalPaths() throws IOException {
+    optOutReachesEveryRetainedRun(dir.resolve("forget").toString());
+  }
+
+  @Test
+  void optOutReachesEveryRetainedRunOnS3() throws IOException {
+    optOutReachesEveryRetainedRun(s3.uri("forget-" + UUID.randomUUID()));
   }
 
   @Test
@@ -318,5 +455,23 @@ class PublishFaultTest {
     // rerunning an older date keeps _latest on the newest run
     assertEquals(null, publish(warehouse, D2, 2, null));
     assertEquals(D3.toString(), w.latest().orElseThrow().manifest().runDate());
+
+    // a backfill that retention would remove right after publishing is refused before any work:
+    // by the writer, and by the job (exit 2, one line naming the date, the retention and the fix)
+    List<String> before = files(warehouse);
+    RuntimeException refused = publish(warehouse, D1, 2, null);
+    assertTrue(refused != null && refused.getMessage().contains("run date " + D1)
+        && refused.getMessage().contains("warehouse-retention-runs: 2")
+        && refused.getMessage().contains("at least 3"), String.valueOf(refused));
+    Path keep2 = Files.writeString(dir.resolve("keep2.yaml"), Files.readString(conf) + "warehouse-retention-runs: 2\n");
+    CliRun backfill = nightly(warehouse, D1, keep2);
+    assertEquals(2, backfill.exitCode(), backfill.stderr());
+    String line = backfill.stderr().lines().filter(l -> l.startsWith("tribes: error:")).findFirst().orElse("");
+    System.out.println("backfill refused with exit " + backfill.exitCode() + ": " + line);
+    for (String part : List.of("run date " + D1, "warehouse-retention-runs: 2", "at least 3")) {
+      assertTrue(line.contains(part), part + " in: " + backfill.stderr());
+    }
+    assertEquals(before, files(warehouse), "a refused backfill changes nothing");
+    assertEquals(List.of(D2, D3), w.runDates());
   }
 }

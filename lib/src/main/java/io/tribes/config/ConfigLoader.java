@@ -157,10 +157,14 @@ public final class ConfigLoader {
     if (c.runDate() != null) {
       parseRunDate(c.runDate(), "config key 'run-date'");
     }
-    requireText(c.input().interactions(), "input.interactions");
+    // required inputs may come from the command line: requireInputs checks them when the job runs
+    if (c.input().interactions() != null) requireText(c.input().interactions(), "input.interactions");
     if (c.input().members() != null) requireText(c.input().members(), "input.members");
+    if (c.input().forget() != null) requireText(c.input().forget(), "input.forget");
     requireText(c.warehouse(), "warehouse");
     check(c.warehouseRetentionRuns() >= 1, "warehouse-retention-runs", "must be >= 1", c.warehouseRetentionRuns());
+    check(c.warehouseLockLeaseSeconds() >= 1, "warehouse-lock-lease-seconds", "must be >= 1",
+        c.warehouseLockLeaseSeconds());
     if (c.s3() != null) {
       if (c.s3().endpoint() != null) requireText(c.s3().endpoint(), "s3.endpoint");
       if (c.s3().region() != null) requireText(c.s3().region(), "s3.region");
@@ -215,6 +219,21 @@ public final class ConfigLoader {
         c.spark().inMemoryGraphEdges());
     check(c.spark().checkpointInterval() >= 0, "spark.checkpoint-interval", "must be >= 0 (0 = never)",
         c.spark().checkpointInterval());
+  }
+
+  /**
+   * The inputs a run needs, once the command line has been applied: the embedded defaults name no
+   * input (sample paths are only {@code demo}'s), so a missing one is an error naming its key.
+   */
+  public static void requireInputs(TribesConfig c) {
+    if (c.input().interactions() == null) {
+      throw new TribesException("config key 'input.interactions': required, not set (expected the Parquet path of"
+          + " the interactions; or --interactions PATH / --input DIR)");
+    }
+    if (c.input().members() == null) {
+      throw new TribesException("config key 'input.members': required, not set (expected the Parquet path of the"
+          + " members table, or none to run without one; or --members PATH|none / --input DIR)");
+    }
   }
 
   /** Parses a YYYY-MM-DD run date; {@code what} names its source in the error. */

@@ -19,11 +19,28 @@ public record TribesConfig(
     @JsonProperty("lifecycle") Lifecycle lifecycle,
     @JsonProperty("spark") Spark spark,
     @JsonProperty("warehouse-retention-runs") int warehouseRetentionRuns,
-    @JsonProperty("s3") S3 s3) {
+    @JsonProperty("s3") S3 s3,
+    @JsonProperty("warehouse-lock-lease-seconds") int warehouseLockLeaseSeconds) {
 
+  /**
+   * @param members a path, or {@link #NONE}; null (not given) is an error when the job runs
+   * @param forget member ids to forget (column member_id), or null
+   */
   public record Input(
       @JsonProperty("interactions") String interactions,
-      @JsonProperty("members") String members) {}
+      @JsonProperty("members") String members,
+      @JsonProperty("forget") String forget) {
+    public static final String NONE = "none";
+
+    public Input(String interactions, String members) {
+      this(interactions, members, null);
+    }
+
+    /** The members table's path, or null when the job runs without one ({@code none}). */
+    public String membersTable() {
+      return NONE.equals(members) ? null : members;
+    }
+  }
 
   public record Window(
       @JsonProperty("lookback-days") int lookbackDays,
@@ -91,26 +108,32 @@ public record TribesConfig(
 
   public TribesConfig withRunDate(String date) {
     return new TribesConfig(date, input, warehouse, window, graph, lpa, pagerank, community, lifecycle, spark,
-        warehouseRetentionRuns, s3);
+        warehouseRetentionRuns, s3, warehouseLockLeaseSeconds);
   }
 
   public TribesConfig withInput(String interactions, String members) {
-    return new TribesConfig(runDate, new Input(interactions, members), warehouse, window, graph, lpa,
-        pagerank, community, lifecycle, spark, warehouseRetentionRuns, s3);
+    return new TribesConfig(runDate, new Input(interactions, members, input == null ? null : input.forget()),
+        warehouse, window, graph, lpa, pagerank, community, lifecycle, spark, warehouseRetentionRuns, s3,
+        warehouseLockLeaseSeconds);
   }
 
   public TribesConfig withLifecycle(Lifecycle l) {
     return new TribesConfig(runDate, input, warehouse, window, graph, lpa, pagerank, community, l, spark,
-        warehouseRetentionRuns, s3);
+        warehouseRetentionRuns, s3, warehouseLockLeaseSeconds);
   }
 
   public TribesConfig withSpark(Spark s) {
     return new TribesConfig(runDate, input, warehouse, window, graph, lpa, pagerank, community, lifecycle, s,
-        warehouseRetentionRuns, s3);
+        warehouseRetentionRuns, s3, warehouseLockLeaseSeconds);
+  }
+
+  public TribesConfig withForget(String forget) {
+    return new TribesConfig(runDate, new Input(input.interactions(), input.members(), forget), warehouse, window,
+        graph, lpa, pagerank, community, lifecycle, spark, warehouseRetentionRuns, s3, warehouseLockLeaseSeconds);
   }
 
   public TribesConfig withWarehouse(String path) {
     return new TribesConfig(runDate, input, path, window, graph, lpa, pagerank, community, lifecycle, spark,
-        warehouseRetentionRuns, s3);
+        warehouseRetentionRuns, s3, warehouseLockLeaseSeconds);
   }
 }

@@ -90,6 +90,7 @@ public final class GraphBuilder {
             .or(col("dst").isNull()).or(length(trim(col("dst"))).equalTo(0)), lit("null_or_blank_id"))
         .when(col("ts").isNull(), lit("null_ts"))
         .when(col("weight").isNotNull().and(isnan(col("weight")).or(col("weight").lt(0))), lit("invalid_weight"))
+        .when(col("weight").equalTo(Double.POSITIVE_INFINITY), lit("infinite_weight"))
         .when(col("src").equalTo(col("dst")), lit("self_loop"))
         .when(col("ts").lt(lit(windowStart)).or(col("ts").geq(lit(windowEnd))), lit("outside_window"))
         .when(col("type").isNull().or(typeWeight.isNull()), lit("unknown_type"));
@@ -105,6 +106,10 @@ public final class GraphBuilder {
     String where = "interactions (" + inputs.interactionsPath() + ")";
     if (rowsRead == 0) {
       throw new TribesException(where + ": no rows (expected interactions in the look-back window)");
+    }
+    if (rejected.getOrDefault("infinite_weight", 0L) > 0) {
+      throw new TribesException(where + ": column 'weight' has " + rejected.get("infinite_weight")
+          + " infinite values (expected a finite number >= 0, or null for 1)");
     }
     long invalidIds = rejected.getOrDefault("null_or_blank_id", 0L);
     if ((double) invalidIds / rowsRead > graph.maxInvalidIdShare()) {

@@ -1,15 +1,22 @@
 package io.tribes.io;
 
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.convert_timezone;
+import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.regexp_replace;
 import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.trim;
+import static org.apache.spark.sql.functions.when;
 
+import io.tribes.RetryableException;
 import io.tribes.TribesException;
 import java.io.IOException;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import java.util.Set;
 import org.apache.hadoop.fs.FileStatus;
@@ -41,7 +48,42 @@ public final class InputReader {
   }
 
   public Inputs read(String interactionsPath, String membersPath) {
+    return read(interactionsPath, membersPath, null);
+  }
+
+  /**
+   * @param forgetPath member ids to forget (column member_id), or null: each is treated as opted out
+   *     (added to the members table as an opted-out row; a member may also have its own row)
+   */
+  public Inputs read(String interactionsPath, String membersPath, String forgetPath) {
     Dataset<Row> rawInteractions = readParquet("interactions", interactionsPath);
+    Dataset<Row> rawMembers = membersPath == null ? null : readParquet("members", membersPath);
+    Dataset<Row> forget = forgetPath == null ? null : readParquet("forget", forgetPath);
+    // BIGINT ids in one table and STRING ids in another: digit strings are compared without leading
+    // zeros ("007" is member 7), so the tables still match
+    canonicalDigits = integral(rawInteractions, "src") || integral(rawInteractions, "dst")
+        || integral(rawMembers, "member_id") || integral(forget, "member_id");
+    Inputs in = readInputs(rawInteractions, interactionsPath, rawMembers, membersPath);
+    if (forgetPath == null) return in;
+    String fwhere = "forget (" + forgetPath + ")";
+    require(forget.schema(), fwhere, "member_id", ID_TYPES, "STRING or BIGINT");
+    Dataset<Row> asOptedOut = forget.select(id("member_id")).filter(col("member_id").isNotNull())
+        .select(col("member_id"), lit(true).as("opted_out"), lit(false).as("is_brand"), lit(false).as("is_bot"));
+    Dataset<Row> members = in.hasMembers() ? in.members().unionByName(asOptedOut) : asOptedOut;
+    return new Inputs(in.interactions(), in.interactionsPath(), members,
+        in.membersPath(), in.memberRows(), in.memberNulls());
+  }
+
+  private static boolean integral(Dataset<Row> table, String column) {
+    if (table == null) return false;
+    for (StructField f : table.schema().fields()) {
+      if (f.name().equals(column)) return f.dataType().equals(DataTypes.LongType) || f.dataType().equals(DataTypes.IntegerType);
+    }
+    return false;
+  }
+
+  private Inputs readInputs(Dataset<Row> rawInteractions, String interactionsPath, Dataset<Row> rawMembers,
+      String membersPath) {
     StructType schema = rawInteractions.schema();
     String where = "interactions (" + interactionsPath + ")";
     require(schema, where, "src", ID_TYPES, "STRING or BIGINT");
@@ -53,28 +95,42 @@ public final class InputReader {
     Dataset<Row> interactions = rawInteractions.select(
         id("src"), id("dst"),
         col("type"),
-        col("ts").cast(DataTypes.TimestampType).as("ts"),
+        timestamp(schema).as("ts"),
         (hasWeight ? col("weight").cast(DataTypes.DoubleType) : lit(null).cast(DataTypes.DoubleType)).as("weight"),
         (hasTopic ? col("topic") : lit(null).cast(DataTypes.StringType)).as("topic"));
 
     Dataset<Row> members = null;
-    long memberRows = -1;
+    long memberRows = 0;
+    Map<String, Long> memberNulls = Map.of();
     if (membersPath != null) {
-      Dataset<Row> rawMembers = readParquet("members", membersPath);
       StructType ms = rawMembers.schema();
       String mwhere = "members (" + membersPath + ")";
       require(ms, mwhere, "member_id", ID_TYPES, "STRING or BIGINT");
       require(ms, mwhere, "opted_out", Set.of(DataTypes.BooleanType), "BOOLEAN");
       boolean hasBrand = optional(ms, mwhere, "is_brand", Set.of(DataTypes.BooleanType), "BOOLEAN");
       boolean hasBot = optional(ms, mwhere, "is_bot", Set.of(DataTypes.BooleanType), "BOOLEAN");
+      // A missing value of a privacy or exclusion flag must not put a member in front of marketers: a
+      // null opted_out counts as opted out, a null is_brand/is_bot as flagged (a column the table does
+      // not have means no member is flagged). The nulls are counted for the manifest.
       members = rawMembers.select(
           id("member_id"),
-          flag(col("opted_out")).as("opted_out"),
-          (hasBrand ? flag(col("is_brand")) : lit(false)).as("is_brand"),
-          (hasBot ? flag(col("is_bot")) : lit(false)).as("is_bot"));
-      memberRows = requireUniqueIds(members, mwhere);
+          coalesce(col("opted_out"), lit(true)).as("opted_out"),
+          (hasBrand ? coalesce(col("is_brand"), lit(true)) : lit(false)).as("is_brand"),
+          (hasBot ? coalesce(col("is_bot"), lit(true)) : lit(false)).as("is_bot"));
+      requireUniqueIds(members, mwhere);
+      Row n = rawMembers.agg(count(lit(1)), nullCount(col("opted_out")),
+          hasBrand ? nullCount(col("is_brand")) : lit(0L), hasBot ? nullCount(col("is_bot")) : lit(0L)).first();
+      memberRows = n.getLong(0);
+      memberNulls = new LinkedHashMap<>();
+      memberNulls.put("opted_out", ((Number) n.get(1)).longValue());
+      memberNulls.put("is_brand", ((Number) n.get(2)).longValue());
+      memberNulls.put("is_bot", ((Number) n.get(3)).longValue());
     }
-    return new Inputs(interactions, interactionsPath, members, membersPath, memberRows);
+    return new Inputs(interactions, interactionsPath, members, membersPath, memberRows, memberNulls);
+  }
+
+  private static Column nullCount(Column c) {
+    return sum(when(c.isNull(), 1L).otherwise(0L));
   }
 
   /**
@@ -96,13 +152,31 @@ public final class InputReader {
     return rows;
   }
 
-  /** Ids are compared as trimmed strings whatever their stored type (BIGINT ids are accepted). */
-  private static Column id(String name) {
-    return trim(col(name).cast(DataTypes.StringType)).as(name);
+  private boolean canonicalDigits;
+
+  /**
+   * Ids are compared as trimmed strings whatever their stored type (BIGINT ids are accepted); when
+   * some id column is BIGINT, digit strings lose their leading zeros, as the number's string has none.
+   */
+  private Column id(String name) {
+    Column s = trim(col(name).cast(DataTypes.StringType));
+    if (canonicalDigits) {
+      s = when(s.rlike("^[0-9]+$"), regexp_replace(s, "^0+(?=[0-9])", "")).otherwise(s);
+    }
+    return s.as(name);
   }
 
-  private static Column flag(Column c) {
-    return org.apache.spark.sql.functions.coalesce(c, lit(false));
+  /**
+   * {@code ts} as TIMESTAMP: a TIMESTAMP_NTZ value is a UTC wall-clock time (as the run date and the
+   * window are UTC), whatever {@code spark.sql.session.timeZone} is; a TIMESTAMP (INT96 or INT64) is an
+   * instant already.
+   */
+  private Column timestamp(StructType schema) {
+    if (!schema.apply("ts").dataType().equals(DataTypes.TimestampNTZType)) {
+      return col("ts").cast(DataTypes.TimestampType);
+    }
+    String sessionZone = spark.conf().get("spark.sql.session.timeZone");
+    return convert_timezone(lit("UTC"), lit(sessionZone), col("ts")).cast(DataTypes.TimestampType);
   }
 
   private Dataset<Row> readParquet(String table, String path) {
@@ -117,7 +191,9 @@ public final class InputReader {
         throw new TribesException(table + " input " + path + ": empty (no Parquet data files in the directory)");
       }
     } catch (IOException e) {
-      throw new TribesException(table + " input " + path + ": cannot be accessed (" + e.getMessage() + ")", e);
+      // not the data's fault (a timeout, a refused or throttled request, an access error): exit 1
+      throw new RetryableException(table + " input " + path + ": cannot be accessed (" + rootMessage(e)
+          + "); not a data error", e);
     }
     try {
       Dataset<Row> df = spark.read().parquet(path);
@@ -126,7 +202,11 @@ public final class InputReader {
     } catch (TribesException e) {
       throw e;
     } catch (Exception e) {
-      throw new TribesException(table + " input " + path + ": not readable as Parquet (" + rootMessage(e) + ")", e);
+      if (ReadFailures.isBadData(e)) {
+        throw new TribesException(table + " input " + path + ": not readable as Parquet (" + rootMessage(e) + ")", e);
+      }
+      throw new RetryableException(table + " input " + path + ": read failed (" + rootMessage(e)
+          + "); not a data error", e);
     }
   }
 

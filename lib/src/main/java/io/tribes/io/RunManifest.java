@@ -25,14 +25,59 @@ public record RunManifest(
     @JsonProperty("pagerank") Map<String, Object> pagerank,
     @JsonProperty("communities") CommunityStats communities,
     @JsonProperty("lifecycle") Map<String, Object> lifecycle,
-    @JsonProperty("outputs") Map<String, OutputStats> outputs) {
+    @JsonProperty("outputs") Map<String, OutputStats> outputs,
+    @JsonProperty("forgotten") Forgotten forgotten,
+    @JsonProperty("forgot_in_retained_runs") Map<String, Long> forgotInRetainedRuns) {
 
   public static final int FORMAT_VERSION = 1;
 
+  public RunManifest(int formatVersion, String runDate, String runId, String startedAt, String finishedAt,
+      Map<String, InputStats> inputs, JsonNode config, List<StageStats> stages, Map<String, Object> graph,
+      Map<String, Object> lpa, Map<String, Object> pagerank, CommunityStats communities, Map<String, Object> lifecycle,
+      Map<String, OutputStats> outputs) {
+    this(formatVersion, runDate, runId, startedAt, finishedAt, inputs, config, stages, graph, lpa, pagerank,
+        communities, lifecycle, outputs, null, null);
+  }
+
+  /**
+   * Members removed from this run after it was published (opt-outs and {@code input.forget}, README
+   * "Publishing"); absent when none was.
+   *
+   * @param members members removed from this date's run so far, in all rewrites
+   * @param lastMembers removed by the last rewrite
+   * @param lastAt when the last rewrite committed; {@code lastByRun} the run date of the nightly run that made it
+   */
+  public record Forgotten(
+      @JsonProperty("members") long members,
+      @JsonProperty("last_members") long lastMembers,
+      @JsonProperty("last_at") String lastAt,
+      @JsonProperty("last_by_run") String lastByRun) {}
+
+  /** This manifest as the commit of a rewrite of the date's run: a new run id, and the forgotten count. */
+  public RunManifest rewritten(String newRunId, Forgotten f) {
+    return new RunManifest(formatVersion, runDate, newRunId, startedAt, finishedAt, inputs, config, stages, graph, lpa,
+        pagerank, communities, lifecycle, outputs, f, forgotInRetainedRuns);
+  }
+
+  /** This run's manifest after it removed members from other retained runs: how many, per date. */
+  public RunManifest withForgotInRetainedRuns(Map<String, Long> perDate) {
+    return new RunManifest(formatVersion, runDate, runId, startedAt, finishedAt, inputs, config, stages, graph, lpa,
+        pagerank, communities, lifecycle, outputs, forgotten, perDate);
+  }
+
+  /**
+   * @param nullFlags members table only: per flag column, rows whose value was null and got the safe
+   *     default (opted_out: opted out; is_brand, is_bot: flagged)
+   */
   public record InputStats(
       @JsonProperty("path") String path,
       @JsonProperty("rows") long rows,
-      @JsonProperty("rejected") Map<String, Long> rejected) {}
+      @JsonProperty("rejected") Map<String, Long> rejected,
+      @JsonProperty("null_flags") @JsonInclude(JsonInclude.Include.NON_NULL) Map<String, Long> nullFlags) {
+    public InputStats(String path, long rows, Map<String, Long> rejected) {
+      this(path, rows, rejected, null);
+    }
+  }
 
   public record StageStats(
       @JsonProperty("name") String name,
@@ -56,6 +101,6 @@ public record RunManifest(
 
   public RunManifest withOutputs(Map<String, OutputStats> out, String finished) {
     return new RunManifest(formatVersion, runDate, runId, startedAt, finished, inputs, config, stages, graph, lpa,
-        pagerank, communities, lifecycle, out);
+        pagerank, communities, lifecycle, out, forgotten, forgotInRetainedRuns);
   }
 }

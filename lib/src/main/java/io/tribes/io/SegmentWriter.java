@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 
 import io.tribes.FaultPoint;
+import io.tribes.TribesException;
 import io.tribes.segment.SegmentTables;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -44,13 +45,52 @@ public final class SegmentWriter {
 
   /** @param retentionRuns committed runs (dates) kept after a successful publish, >= 1 */
   public SegmentWriter(Warehouse warehouse, int retentionRuns) {
+    this(warehouse, retentionRuns, null);
+  }
+
+  /**
+   * @param lock the writer lock this run holds (checked before each commit), or null when the caller
+   *     guarantees it is the only writer
+   */
+  public SegmentWriter(Warehouse warehouse, int retentionRuns, WarehouseLock lock) {
     if (retentionRuns < 1) throw new IllegalArgumentException("retentionRuns must be >= 1");
     this.warehouse = warehouse;
     this.retentionRuns = retentionRuns;
+    this.lock = lock;
+  }
+
+  private final WarehouseLock lock;
+
+  /** The writer lock the run holds, or null. */
+  public WarehouseLock lock() {
+    return lock;
+  }
+
+  /** Before a commit: the run still holds the writer lock (a run that lost it never commits). */
+  private void checkLock() {
+    if (lock != null) lock.verify();
+  }
+
+  /**
+   * The backfill rule: a run of {@code date} is refused, before any work, when at least
+   * {@code retentionRuns} committed runs are newer, since retention would remove it right after it
+   * published (a run must never report success and be gone). A {@link TribesException} (exit code 2)
+   * names the date, the retention and what to change.
+   */
+  public void checkRetained(LocalDate date) {
+    List<LocalDate> newer = warehouse.runDates().stream().filter(d -> d.isAfter(date)).toList();
+    if (newer.size() >= retentionRuns) {
+      throw new TribesException("run date " + date + ": " + newer.size() + " newer committed runs in warehouse "
+          + warehouse.root() + " (" + newer.get(0) + " .. " + newer.get(newer.size() - 1)
+          + ") and warehouse-retention-runs: " + retentionRuns + ", so retention would remove this run right after"
+          + " publishing it; to backfill " + date + ", set warehouse-retention-runs to at least " + (newer.size() + 1)
+          + " (nothing was run)");
+    }
   }
 
   public RunManifest publish(SegmentTables tables, RunManifest draft) {
     LocalDate date = LocalDate.parse(draft.runDate());
+    checkRetained(date);
     try {
       FileSystem fs = warehouse.fs();
       removeLeftovers(fs);
@@ -82,6 +122,7 @@ public final class SegmentWriter {
       }
       FaultPoint.reached("publish:moved");
       RunManifest manifest = draft.withOutputs(outputs, Instant.now().toString());
+      checkLock();
       warehouse.writeAtomically(warehouse.manifestPath(date), Warehouse.toJson(manifest));
       FaultPoint.reached("publish:manifest");
       if (latestAfter(date).equals(date)) {
@@ -101,8 +142,8 @@ public final class SegmentWriter {
 
   /**
    * Removes what an interrupted earlier run left behind: its staging directory (and {@code _trash/}, which
-   * versions before run ids used); the job is the warehouse's only writer, so any other staging directory
-   * is a dead run's.
+   * versions before run ids used); the job holds the warehouse's writer lock ({@link WarehouseLock}),
+   * so any other staging directory is a dead run's.
    */
   private void removeLeftovers(FileSystem fs) throws IOException {
     for (String dir : new String[] {Warehouse.STAGING, Warehouse.TRASH}) {
@@ -135,7 +176,8 @@ public final class SegmentWriter {
    * After a successful commit: keeps the {@code retentionRuns} most recent committed runs (by date),
    * removing older ones manifest first (so they stop being committed runs at once), then their
    * directories; also removes directories that no manifest names (left by runs interrupted after
-   * moving their tables). Never touches the run just published, which is committed and newest or kept.
+   * moving their tables). Never touches the run just published: {@link #checkRetained} refused it
+   * before any work if it would not be among the kept runs.
    */
   private void applyRetention(FileSystem fs) throws IOException {
     List<LocalDate> committed = warehouse.runDates();

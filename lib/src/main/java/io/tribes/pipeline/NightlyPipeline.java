@@ -14,6 +14,7 @@ import io.tribes.io.RunManifest;
 import io.tribes.io.S3Settings;
 import io.tribes.io.SegmentWriter;
 import io.tribes.io.Warehouse;
+import io.tribes.io.WarehouseLock;
 import io.tribes.segment.CommunityDetector;
 import io.tribes.segment.CommunityMatcher;
 import io.tribes.segment.Detection;
@@ -53,20 +54,32 @@ public final class NightlyPipeline {
     this.config = config;
   }
 
+  /**
+   * Runs the job for {@code runDate} holding the warehouse's writer lock from before any work until it
+   * ends (released on success and on failure; a run that dies leaves it to expire).
+   */
   public RunManifest run(LocalDate runDate) {
     String startedAt = Instant.now().toString();
+    io.tribes.config.ConfigLoader.requireInputs(config);
     S3Settings.apply(spark, config.s3());
     Warehouse warehouse = new Warehouse(spark, config.warehouse());
-    SparkActivity activity = SparkActivity.attach(spark.sparkContext());
-    Map<String, Option<String>> restore = smallInputSettings();
-    try {
-      return run(runDate, startedAt, warehouse, new StageLog(spark.sparkContext(), activity));
-    } finally {
-      activity.detach(spark.sparkContext());
-      restore.forEach((k, v) -> {
-        if (v.isDefined()) spark.conf().set(k, v.get());
-        else spark.conf().unset(k);
-      });
+    warehouse.checkWritable();
+    String runId = UUID.randomUUID().toString();
+    try (WarehouseLock lock = WarehouseLock.acquire(warehouse, runDate, runId,
+        java.time.Duration.ofSeconds(config.warehouseLockLeaseSeconds()))) {
+      SegmentWriter writer = new SegmentWriter(warehouse, config.warehouseRetentionRuns(), lock);
+      writer.checkRetained(runDate); // a backfill that retention would remove: refused before any work
+      SparkActivity activity = SparkActivity.attach(spark.sparkContext());
+      Map<String, Option<String>> restore = smallInputSettings();
+      try {
+        return run(runDate, runId, startedAt, warehouse, writer, new StageLog(spark.sparkContext(), activity));
+      } finally {
+        activity.detach(spark.sparkContext());
+        restore.forEach((k, v) -> {
+          if (v.isDefined()) spark.conf().set(k, v.get());
+          else spark.conf().unset(k);
+        });
+      }
     }
   }
 
@@ -113,12 +126,14 @@ public final class NightlyPipeline {
     }
   }
 
-  private RunManifest run(LocalDate runDate, String startedAt, Warehouse warehouse, StageLog log) {
+  private RunManifest run(LocalDate runDate, String runId, String startedAt, Warehouse warehouse, SegmentWriter writer,
+      StageLog log) {
 
     record Loaded(Inputs inputs, Dataset<Row> previous, String previousDate) {}
     Loaded loaded = log.run("load", () -> {
       warehouse.checkWritable();
-      Inputs in = new InputReader(spark).read(config.input().interactions(), config.input().members());
+      Inputs in = new InputReader(spark).read(config.input().interactions(), config.input().membersTable(),
+          config.input().forget());
       Optional<Warehouse.PublishedRun> prev = warehouse.before(runDate);
       Dataset<Row> previous = prev.map(p -> p.memberSegments().filter(col("community_id").isNotNull())
           .select("member_id", "community_id")).orElse(null);
@@ -171,7 +186,7 @@ public final class NightlyPipeline {
     // the events table is built on the driver: collecting its column runs no Spark job
     for (Row r : tables.events().select("event").collectAsList()) events.merge(r.getString(0), 1L, Long::sum);
     lifecycle.put("events", events);
-    RunManifest draft = new RunManifest(RunManifest.FORMAT_VERSION, runDate.toString(), UUID.randomUUID().toString(),
+    RunManifest draft = new RunManifest(RunManifest.FORMAT_VERSION, runDate.toString(), runId,
         startedAt, null, inputStats(inputs, graph), redactedConfig(config, runDate),
         null,
         graphStats(graph),
@@ -186,12 +201,22 @@ public final class NightlyPipeline {
         lifecycle,
         null);
     RunManifest published = log.run("publish",
-        () -> new SegmentWriter(warehouse, config.warehouseRetentionRuns()).publish(tables, draftWithStages(draft, log)),
+        () -> writer.publish(tables, draftWithStages(draft, log)),
         m -> {
           Map<String, Object> c = new LinkedHashMap<>();
           m.outputs().forEach((k, v) -> c.put(k, v.rows()));
           return c;
         });
+    if (inputs.hasMembers()) {
+      // opt-outs reach history: every retained run loses tonight's opted-out (and forgotten) members
+      Map<String, Long> forgotten = log.run("forget",
+          () -> new io.tribes.io.Forgetting(warehouse, writer).forget(
+              inputs.members().filter(col("opted_out")).select("member_id"), runDate),
+          f -> Map.of("runs_rewritten", f.size(), "members", f.values().stream().mapToLong(Long::longValue).sum()));
+      if (!forgotten.isEmpty()) {
+        published = new io.tribes.io.Forgetting(warehouse, writer).record(published, forgotten, writer.lock());
+      }
+    }
     return published;
   }
 
@@ -205,8 +230,9 @@ public final class NightlyPipeline {
     Map<String, RunManifest.InputStats> m = new LinkedHashMap<>();
     m.put("interactions", new RunManifest.InputStats(inputs.interactionsPath(), graph.stats().rowsRead(),
         graph.stats().rejected()));
-    if (inputs.hasMembers()) {
-      m.put("members", new RunManifest.InputStats(inputs.membersPath(), inputs.memberRows(), Map.of()));
+    if (inputs.hasMembers() && inputs.membersPath() != null) {
+      m.put("members", new RunManifest.InputStats(inputs.membersPath(),
+          inputs.memberRows() >= 0 ? inputs.memberRows() : inputs.members().count(), Map.of(), inputs.memberNulls()));
     }
     return m;
   }

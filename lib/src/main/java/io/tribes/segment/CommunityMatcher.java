@@ -6,9 +6,11 @@ import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sha2;
 import static org.apache.spark.sql.functions.substring;
+import static org.apache.spark.sql.functions.transform;
 
 import io.tribes.config.TribesConfig;
 import java.sql.Date;
@@ -22,6 +24,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -79,6 +82,16 @@ public final class CommunityMatcher {
   public record Matching(Dataset<Row> ids, Dataset<Row> events, long matched, long born, long dissolved) {}
 
   /**
+   * An unambiguous encoding of a sorted member list for the content id: each id length-prefixed
+   * ({@code <length>:<id>}), so no two different lists give the same string, whatever characters ids
+   * hold (a plain comma join made {@code ["a,b","c"]} and {@code ["a","b,c"]} equal). Ids published
+   * with the older encoding stay valid: matching goes by members, never by recomputing an id.
+   */
+  static Column contentKey(Column sortedIds) {
+    return transform(sortedIds, id -> concat(length(id).cast(DataTypes.StringType), lit(":"), id));
+  }
+
+  /**
    * @param current member_id, community LONG for this run's assigned members
    * @param previous member_id, community_id for the previous run's assigned members; null if none
    */
@@ -87,7 +100,7 @@ public final class CommunityMatcher {
     Dataset<Row> content = current.groupBy("community")
         .agg(count(lit(1)).as("size"), array_sort(collect_list("member_id")).as("ms"))
         .select(col("community"), col("size"),
-            concat(lit("c"), substring(sha2(concat(concat_ws(",", col("ms")), lit("|" + runDate)), 256), 1, 16))
+            concat(lit("c"), substring(sha2(concat(concat_ws("", contentKey(col("ms"))), lit("|" + runDate)), 256), 1, 16))
                 .as("new_id"));
     Map<Long, Long> size = new HashMap<>();
     Map<Long, String> newId = new HashMap<>();

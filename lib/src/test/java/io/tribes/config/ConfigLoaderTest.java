@@ -25,6 +25,26 @@ class ConfigLoaderTest {
     assertNull(defaults.runDate());
   }
 
+  /** The embedded defaults name no input path (the sample's are demo's only): a run must be given them. */
+  @Test
+  void defaultsNameNoInputAndAMissingOneIsNamed() {
+    TribesConfig defaults = loader.defaults();
+    assertNull(defaults.input().interactions());
+    assertNull(defaults.input().members());
+    assertNull(defaults.input().forget());
+    var noInput = assertThrows(TribesException.class, () -> ConfigLoader.requireInputs(defaults));
+    assertTrue(noInput.getMessage().contains("'input.interactions'"), noInput.getMessage());
+    TribesConfig onlyInteractions = loader.parse("input:\n  interactions: s3a://b/interactions\n", "test");
+    var noMembers = assertThrows(TribesException.class, () -> ConfigLoader.requireInputs(onlyInteractions));
+    assertTrue(noMembers.getMessage().contains("'input.members'") && noMembers.getMessage().contains("none"),
+        noMembers.getMessage());
+    TribesConfig none = loader.parse("input:\n  interactions: /i\n  members: none\n", "test");
+    ConfigLoader.requireInputs(none);
+    assertNull(none.input().membersTable());
+    var lease = assertThrows(TribesException.class, () -> loader.parse("warehouse-lock-lease-seconds: 0\n", "test"));
+    assertTrue(lease.getMessage().contains("'warehouse-lock-lease-seconds'"), lease.getMessage());
+  }
+
   @Test
   void userFileOverridesOnlyWhatItNames() {
     TribesConfig c = loader.parse("lpa:\n  max-iterations: 7\nwarehouse: s3a://bucket/wh\n", "test");

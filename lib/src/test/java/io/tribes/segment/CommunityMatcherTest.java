@@ -48,6 +48,21 @@ class CommunityMatcherTest {
     return out;
   }
 
+  /**
+   * Member ids may hold commas: members "a,b" + "c" and "a" + "b,c" are two different communities of
+   * one run and must get two ids (a comma join gave both the string "a,b,c", so the same id).
+   */
+  @Test
+  void contentIdsOfDifferentMemberListsNeverCollide() {
+    List<Row> rows = List.of(RowFactory.create("a,b", 1L), RowFactory.create("c", 1L),
+        RowFactory.create("a", 2L), RowFactory.create("b,c", 2L));
+    Dataset<Row> current = TestSpark.session().createDataFrame(rows,
+        new StructType().add("member_id", DataTypes.StringType).add("community", DataTypes.LongType));
+    Map<Long, String> ids = ids(matcher.match(current, null, DAY));
+    assertEquals(2, ids.size(), ids.toString());
+    assertNotEquals(ids.get(1L), ids.get(2L), "two communities, one id: " + ids);
+  }
+
   @Test
   void withoutAPreviousRunEveryCommunityIsBornWithAContentId() {
     CommunityMatcher.Matching m = matcher.match(current(new long[] {7, 0, 5}, new long[] {9, 5, 9}), null, DAY);
