@@ -224,6 +224,21 @@ class ClusterIT {
     String out = run.driver().output();
     assertTrue(out.contains("Lost executor " + executorId + " "), "the driver lost executor " + executorId + ":\n" + out);
     timings.put("tasks lost with the executor (rerun)", Long.toString(out.lines().filter(l -> l.contains("Lost task")).count()));
+    // the task it was running was lost with it, and the same partition of the same stage then finished under
+    // another task id on a live executor (a task retry, or the stage's resubmission)
+    Matcher lost = Pattern.compile("Lost task (\\d+)\\.\\d+ in stage (\\d+)\\.\\d+ \\(" + Pattern.quote(task)
+        + "\\) \\([^)]* executor " + Pattern.quote(executorId) + "\\)").matcher(out);
+    assertTrue(lost.find(), "the driver reports " + task + " lost with executor " + executorId + ":\n" + out);
+    Pattern rerun = Pattern.compile("Finished task " + lost.group(1) + "\\.\\d+ in stage " + lost.group(2)
+        + "\\.\\d+ \\((TID \\d+)\\)");
+    List<String> reruns = new java.util.ArrayList<>();
+    for (Path dir : cluster.executorDirs(appId)) {
+      Matcher m = rerun.matcher(Files.readString(dir.resolve("stderr")));
+      while (m.find()) if (!m.group(1).equals(task)) reruns.add(dir.getFileName() + ": " + m.group());
+    }
+    assertFalse(reruns.isEmpty(), "task " + lost.group(1) + " of stage " + lost.group(2) + " (lost as " + task
+        + ") never finished again on another executor");
+    timings.put("lost task rerun", task + " -> " + reruns.get(0));
 
     // the worker launched a replacement, which registered with the driver
     List<Path> replacements = cluster.executorDirs(appId).stream()

@@ -184,12 +184,10 @@ class PublishFaultTest {
     return RowFactory.create(values);
   }
 
-  @Test
-  void failureInAnyStageLeavesThePublishedRunAndRerunGivesTheSameTables() throws IOException {
-    String warehouse = dir.resolve("stages").toString();
+  /** Publishes D1, then fails a D2 run at each stage: exit 1, the warehouse's files unchanged, D1 still whole. */
+  static Tables failEachStage(String warehouse) throws IOException {
     assertEquals(null, publish(warehouse, D1, 30, null));
-    Warehouse w = new Warehouse(spark, warehouse);
-    Warehouse.PublishedRun run1 = w.run(D1).orElseThrow();
+    Warehouse.PublishedRun run1 = new Warehouse(spark, warehouse).run(D1).orElseThrow();
     Tables d1 = Tables.of(run1);
     List<String> before = files(warehouse);
     for (String stage : STAGES) {
@@ -199,6 +197,19 @@ class PublishFaultTest {
       assertOnlyCommittedRunsVisible(warehouse, run1.manifest().runId(), d1, stage);
       assertEquals(before, files(warehouse), stage + " changed the warehouse");
     }
+    return d1;
+  }
+
+  @Test
+  void failureInAnyStageOnS3LeavesThePublishedRun() throws IOException {
+    failEachStage(s3.uri("stages-" + UUID.randomUUID()));
+  }
+
+  @Test
+  void failureInAnyStageLeavesThePublishedRunAndRerunGivesTheSameTables() throws IOException {
+    String warehouse = dir.resolve("stages").toString();
+    Warehouse w = new Warehouse(spark, warehouse);
+    Tables d1 = failEachStage(warehouse);
     // the rerun, started twice at the same instant (a scheduler retry while the first attempt runs):
     // exactly one publishes, the other exits 1 naming the holder of the writer lock
     List<CliRun> both = concurrentNightlies(warehouse, D2, conf);
