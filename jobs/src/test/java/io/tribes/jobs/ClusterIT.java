@@ -197,6 +197,10 @@ class ClusterIT {
     for (Path e : executors) {
       assertTrue(Files.readString(e.resolve("stderr")).contains("Running task"), "no task ran on " + e);
     }
+    // the S3A secret given to spark-submit is in no output: driver, manifest and tables, daemons' and executors' logs
+    assertFalse(run.driver().output().contains(SparkStandalone.SUBMITTED_SECRET), "secret in the driver's output");
+    assertEquals(List.of(), ObjectStoreTest.filesContaining(dir, SparkStandalone.SUBMITTED_SECRET),
+        "secret in local files (warehouse, manifest, logs)");
     assertSameTablesAsLocalMode("cluster");
   }
 

@@ -172,6 +172,10 @@ final class SparkStandalone implements AutoCloseable {
    * {@code spark.jars}; the driver and the executors get the Java 17 options. Output (the job's log
    * at the level of {@code conf/log4j2.properties}) to {@code output}.
    */
+  /** Credentials every submit passes as {@code --conf spark.hadoop.fs.s3a.*}: they must appear in no output. */
+  static final String SUBMITTED_ACCESS_KEY = "tribes-submit-access-7Q2";
+  static final String SUBMITTED_SECRET = "tribes-submit-secret-9XK4";
+
   static ChildJvm submit(Path sparkHome, String master, Path jobJar, Path output, String... appArgs) {
     List<String> jvmOptions = new ArrayList<>(SHORT_LIVED_JVM);
     jvmOptions.addAll(ChildJvm.javaModuleOptions());
@@ -189,6 +193,9 @@ final class SparkStandalone implements AutoCloseable {
         "--conf", "spark.driver.host=127.0.0.1", "--conf", "spark.driver.bindAddress=127.0.0.1",
         "--conf", "spark.ui.enabled=false", "--conf", "spark.ui.showConsoleProgress=false",
         "--conf", "spark.driver.extraJavaOptions=" + options, "--conf", "spark.executor.extraJavaOptions=" + options,
+        // S3A credentials as spark-submit passes them (unused here: no s3a:// path), to show they reach no output
+        "--conf", "spark.hadoop.fs.s3a.access.key=" + SUBMITTED_ACCESS_KEY,
+        "--conf", "spark.hadoop.fs.s3a.secret.key=" + SUBMITTED_SECRET,
         jobJar.toString()));
     cmd.addAll(List.of(appArgs));
     return ChildJvm.launch(cmd, output, environment(sparkHome));
