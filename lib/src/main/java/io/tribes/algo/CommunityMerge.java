@@ -5,7 +5,6 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
-import static org.apache.spark.sql.functions.round;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
@@ -53,12 +52,8 @@ public final class CommunityMerge {
    */
   public static Dataset<Row> run(Dataset<Row> labels, Dataset<Row> edges, double resolution, long maxSize,
       int rounds, int partitions) {
-    Column fixed = round(col("weight").multiply(LabelPropagation.WEIGHT_SCALE)).cast(DataTypes.LongType);
-    Dataset<Row> directed = edges.select(col("src"), col("dst"), fixed.as("w"))
-        .filter(col("src").notEqual(col("dst")).and(col("w").gt(0)));
-    Dataset<Row> ties = directed.select(col("src").as("v"), col("dst").as("u"), col("w"))
-        .union(directed.select(col("dst").as("v"), col("src").as("u"), col("w")))
-        .groupBy("v", "u").agg(sum("w").as("w"))
+    Dataset<Row> ties = LabelPropagation.ties(edges.select(col("src"), col("dst"), col("weight").as("w")))
+        .select(col("dst").as("v"), col("src").as("u"), col("w"))
         .persist(StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> units = ties.groupBy("v").agg(sum("w").as("s"), count(lit(1)).as("d"))
         .select(col("v").as("id"), org.apache.spark.sql.functions.expr("s div d").as("unit")); // = floorDiv: s, d > 0

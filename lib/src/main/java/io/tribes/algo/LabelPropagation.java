@@ -392,12 +392,7 @@ public final class LabelPropagation {
       // partitioned first, so that summing parallel edges needs no second shuffle
       return votes.union(self).repartition(partitions, col(key)).groupBy("dst", "src").agg(sum("w").as("w"));
     }
-    Column fixed = round(col("w").multiply(WEIGHT_SCALE)).cast(DataTypes.LongType);
-    Dataset<Row> ties = forward.union(backward)
-        .filter(col("dst").notEqual(col("src")))
-        .select(col("dst"), col("src"), fixed.as("w"))
-        .filter(col("w").gt(0))
-        .groupBy("dst", "src").agg(sum("w").as("w"));
+    Dataset<Row> ties = ties(within);
     if (resolved) {
       Column p = floor(lit(resolution).multiply(col("strength").cast(DataTypes.DoubleType)
           .divide(col("degree").cast(DataTypes.DoubleType))));
@@ -413,6 +408,21 @@ public final class LabelPropagation {
         .select(col("dst"), col("src"), col("sw").as("w"));
     Dataset<Row> isolated = self.join(strongest, self.col("dst").equalTo(strongest.col("dst")), "left_anti");
     return ties.union(selfWeighted).union(isolated).repartition(partitions, col(key));
+  }
+
+  /**
+   * The WEIGHTED ties of edges (src, dst, w DOUBLE): one row per (receiver {@code dst}, neighbour {@code src})
+   * for both directions, weights in fixed point per edge and summed as LONG {@code w}, self-loops and weights
+   * of 0 dropped. Label propagation votes with them and {@link CommunityMerge} sums them between communities.
+   */
+  static Dataset<Row> ties(Dataset<Row> edges) {
+    Column fixed = round(col("w").multiply(WEIGHT_SCALE)).cast(DataTypes.LongType);
+    return edges.select(col("dst"), col("src"), col("w"))
+        .union(edges.select(col("src").as("dst"), col("dst").as("src"), col("w")))
+        .filter(col("dst").notEqual(col("src")))
+        .select(col("dst"), col("src"), fixed.as("w"))
+        .filter(col("w").gt(0))
+        .groupBy("dst", "src").agg(sum("w").as("w"));
   }
 
   /**
