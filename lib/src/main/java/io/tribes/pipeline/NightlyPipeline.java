@@ -90,30 +90,50 @@ public final class NightlyPipeline {
   public static final long SMALL_INPUT_BYTES = 64L << 20;
 
   /**
+   * Interactions up to this many bytes (about a million interactions in the sample's shape) are a tiny input:
+   * its run evaluates Spark SQL expressions interpreted instead of compiling them.
+   */
+  public static final long TINY_INPUT_BYTES = 16L << 20;
+
+  /**
    * On a small input, adaptive query execution only adds cost: it runs every shuffle stage as a Spark job of
    * its own and re-plans the query after each (a query with k shuffles is k+1 jobs instead of one), to
    * coalesce partitions that a small input never fills. So for such a run: {@code
-   * spark.sql.adaptive.enabled=false} (unless set explicitly, e.g. by spark-submit --conf) and {@code
-   * spark.sql.shuffle.partitions} lowered to the default parallelism. The results do not depend on either
-   * setting (same tables whatever the partitioning). Returns the previous values, restored after the run.
+   * spark.sql.adaptive.enabled=false} and {@code spark.sql.shuffle.partitions} lowered to the default
+   * parallelism (a ceiling). On a tiny input, compiling code for each query (whole-stage code generation, and each
+   * projection's and predicate's class; Janino, then the JIT) costs more than the rows it speeds up: a run
+   * compiles several hundred classes, about a quarter of a small run's CPU in a profile (BENCHMARKS.md). So
+   * {@code spark.sql.codegen.wholeStage=false} and {@code spark.sql.codegen.factoryMode=NO_CODEGEN} (Spark's
+   * interpreted evaluators, which its own test suite holds to the same results). Except for the partitions, a
+   * setting given explicitly (e.g. by spark-submit --conf) is kept. The results do not depend on any of them (same tables whatever the
+   * partitioning or evaluation). Returns the previous values, restored after the run.
    */
   private Map<String, Option<String>> smallInputSettings() {
     Map<String, Option<String>> previous = new LinkedHashMap<>();
     long bytes = inputBytes(config.input().interactions());
     if (bytes < 0 || bytes > SMALL_INPUT_BYTES) return previous;
-    if (!spark.sparkContext().getConf().contains("spark.sql.adaptive.enabled")) {
-      previous.put("spark.sql.adaptive.enabled", spark.conf().getOption("spark.sql.adaptive.enabled"));
-      spark.conf().set("spark.sql.adaptive.enabled", "false");
-    }
+    override(previous, "spark.sql.adaptive.enabled", "false");
     int partitions = Integer.parseInt(spark.conf().get("spark.sql.shuffle.partitions"));
     int cores = Math.max(1, spark.sparkContext().defaultParallelism());
-    if (partitions > cores) {
+    if (partitions > cores) { // always in the SparkConf (the config's spark.shuffle-partitions): a ceiling here
       previous.put("spark.sql.shuffle.partitions", spark.conf().getOption("spark.sql.shuffle.partitions"));
       spark.conf().set("spark.sql.shuffle.partitions", Integer.toString(cores));
     }
+    if (bytes <= TINY_INPUT_BYTES) {
+      override(previous, "spark.sql.codegen.wholeStage", "false");
+      override(previous, "spark.sql.codegen.factoryMode", "NO_CODEGEN");
+    }
     LOG.info("small input ({} bytes of interactions <= {}): {}", bytes, SMALL_INPUT_BYTES,
-        previous.isEmpty() ? "settings unchanged" : "adaptive execution off, shuffle partitions <= " + cores);
+        previous.isEmpty() ? "settings unchanged" : "set " + previous.keySet().stream()
+            .map(k -> k + "=" + spark.conf().get(k)).toList());
     return previous;
+  }
+
+  /** Sets {@code key} for this run unless the application set it explicitly, remembering its previous value. */
+  private void override(Map<String, Option<String>> previous, String key, String value) {
+    if (spark.sparkContext().getConf().contains(key)) return;
+    previous.put(key, spark.conf().getOption(key));
+    spark.conf().set(key, value);
   }
 
   /** Bytes under the interactions path, or -1 when they cannot be listed (the load stage then says why). */
