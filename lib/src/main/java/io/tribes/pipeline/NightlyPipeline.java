@@ -90,10 +90,10 @@ public final class NightlyPipeline {
   public static final long SMALL_INPUT_BYTES = 64L << 20;
 
   /**
-   * Interactions up to this many bytes (about a million interactions in the sample's shape) are a tiny input:
+   * Interactions up to this many bytes (about 150,000 interactions in the sample's shape) are a tiny input:
    * its run evaluates Spark SQL expressions interpreted instead of compiling them.
    */
-  public static final long TINY_INPUT_BYTES = 16L << 20;
+  public static final long TINY_INPUT_BYTES = 2L << 20;
 
   /**
    * On a small input, adaptive query execution only adds cost: it runs every shuffle stage as a Spark job of
