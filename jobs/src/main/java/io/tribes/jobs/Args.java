@@ -14,9 +14,10 @@ import java.util.stream.Stream;
  * {@code --name=value} options, and flags ({@code --name} alone; {@code -h} is {@code --help}, which ends the
  * parse so a command can print its usage whatever follows). Typed getters check the value when asked.
  *
- * <p>Every usage error (an unknown option, a stray argument, an option given twice or without its value, a
- * value of the wrong type or out of range) is a {@link Usage}: one line, prefixed by the command, naming the
- * option and what was expected. It is a {@link TribesException}, so {@link Tribes} exits with code 2.
+ * <p>Every usage error (an unknown option, a stray argument, an option without its value or, with
+ * {@link #parseOnce}, given twice, a value of the wrong type or out of range) is a {@link Usage}: one line,
+ * prefixed by the command, naming the option and what was expected. It is a {@link TribesException}, so
+ * {@link Tribes} exits with code 2.
  */
 final class Args {
   /** A usage error; its message is one line starting with the command's name. */
@@ -35,11 +36,17 @@ final class Args {
     this.command = command;
   }
 
+  /** Options only; one given twice takes its last value (a wrapper or test appends overrides to a base line). */
   static Args parse(String command, String[] args, Set<String> options) {
-    return parse(command, args, options, Set.of());
+    return parse(command, args, options, Set.of(), false);
   }
 
-  static Args parse(String command, String[] args, Set<String> options, Set<String> flags) {
+  /** Options and flags, each at most once: a second {@code --out} is a usage error, not an override. */
+  static Args parseOnce(String command, String[] args, Set<String> options, Set<String> flags) {
+    return parse(command, args, options, flags, true);
+  }
+
+  private static Args parse(String command, String[] args, Set<String> options, Set<String> flags, boolean once) {
     Args a = new Args(command);
     for (int i = 0; i < args.length; i++) {
       String arg = args[i].equals("-h") ? "--help" : args[i];
@@ -50,7 +57,7 @@ final class Args {
         throw new Usage(command + ": unknown option '" + args[i] + "' (expected one of "
             + Stream.concat(options.stream(), flags.stream()).sorted().map(k -> "--" + k).toList() + ")");
       }
-      if (a.values.containsKey(name)) {
+      if (once && a.values.containsKey(name)) {
         throw new Usage(command + ": option '--" + name + "' given twice");
       }
       if (flag) {

@@ -77,6 +77,11 @@ public final class BenchCommand {
     Bench bench;
     try {
       Args o = Args.parse("bench", args, OPTIONS);
+      long vertices = o.requireLong("vertices", 1, Long.MAX_VALUE);
+      long edges = o.requireLong("edges", 1, Long.MAX_VALUE);
+      long seed = o.requireLong("seed", Long.MIN_VALUE, Long.MAX_VALUE);
+      int partitions = o.getInt("partitions", 4, 1, Integer.MAX_VALUE);
+      int runs = o.getInt("runs", 3, 1, Integer.MAX_VALUE);
       String gx = o.get("graphx-partitions", "2,4,8");
       int[] graphxPartitions;
       try {
@@ -92,9 +97,7 @@ public final class BenchCommand {
       if (algorithms.isEmpty() || !List.of("lpa", "pr").containsAll(algorithms)) {
         throw o.bad("algorithms", "a list of lpa and/or pr");
       }
-      bench = new Bench(spark, o.requireLong("vertices", 1, Long.MAX_VALUE), o.requireLong("edges", 1, Long.MAX_VALUE),
-          o.requireLong("seed", Long.MIN_VALUE, Long.MAX_VALUE), o.getInt("partitions", 4, 1, Integer.MAX_VALUE),
-          algorithms, o.getInt("runs", 3, 1, Integer.MAX_VALUE), graphxPartitions, System.out);
+      bench = new Bench(spark, vertices, edges, seed, partitions, algorithms, runs, graphxPartitions, System.out);
     } catch (Args.Usage e) {
       System.err.println(e.getMessage() + " (" + USAGE + ")");
       return 2;

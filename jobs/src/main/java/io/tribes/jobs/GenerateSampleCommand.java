@@ -82,7 +82,7 @@ public final class GenerateSampleCommand {
     boolean help;
 
     static Options parse(String[] args) {
-      Args a = Args.parse(NAME, args, NAMES, Set.of("help"));
+      Args a = Args.parseOnce(NAME, args, NAMES, Set.of("help"));
       Options o = new Options();
       o.help = a.has("help");
       if (o.help) {

@@ -28,7 +28,7 @@ public final class GraphalyticsCommand {
     Path graph;
     Path output;
     try {
-      Args a = Args.parse("graphalytics", args, OPTIONS);
+      Args a = Args.parseOnce("graphalytics", args, OPTIONS, Set.of());
       algorithm = a.require("algorithm");
       graph = a.path("graph");
       output = a.path("output");
