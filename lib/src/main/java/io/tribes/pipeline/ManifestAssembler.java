@@ -49,6 +49,7 @@ final class ManifestAssembler {
       CommunityMatcher.Matching matching, SegmentTables tables, List<Row> sortedSizes, String previousRun) {
     long assigned = sortedSizes.stream().mapToLong(r -> r.getInt(0)).sum();
     long oversized = sortedSizes.stream().filter(r -> r.getBoolean(1)).count();
+    Map<String, Object> lifecycle = lifecycle(detection, matching, tables, previousRun);
     return new RunManifest(RunManifest.FORMAT_VERSION, runDate.toString(), runId,
         startedAt, null, inputStats(inputs, graph), redactedConfig(config, runDate),
         null,
@@ -61,7 +62,7 @@ final class ManifestAssembler {
         new RunManifest.CommunityStats(sortedSizes.size(), assigned, graph.stats().members() - assigned, oversized,
             percentiles(sortedSizes), histogram(sortedSizes, config.community().maxSize()), round(tables.modularity()),
             round(tables.coverage())),
-        lifecycle(detection, matching, tables, previousRun),
+        lifecycle,
         null);
   }
 
