@@ -14,10 +14,10 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.apache.spark.api.java.JavaRDD;
@@ -57,6 +57,8 @@ public final class BenchCommand {
   static final int COMMUNITY = 20;
   static final String USAGE = "usage: bench --vertices V --edges E --seed S [--partitions P] [--algorithms lpa,pr] "
       + "[--runs N] [--graphx-partitions 2,4,8|none]";
+  private static final Set<String> OPTIONS =
+      Set.of("vertices", "edges", "seed", "partitions", "algorithms", "runs", "graphx-partitions");
 
   private BenchCommand() {}
 
@@ -72,82 +74,36 @@ public final class BenchCommand {
   }
 
   public static int run(SparkSession spark, String[] args) {
-    long vertices;
-    long edges;
-    long seed;
-    int partitions;
-    List<String> algorithms;
-    int runs;
-    int[] graphxPartitions;
+    Bench bench;
     try {
-      Map<String, String> o = parse(args);
-      vertices = positive(o, "vertices", null);
-      edges = positive(o, "edges", null);
-      seed = Long.parseLong(required(o, "seed"));
-      partitions = (int) positive(o, "partitions", "4");
-      runs = (int) positive(o, "runs", "3");
-      String gx = o.getOrDefault("graphx-partitions", "2,4,8");
+      Args o = Args.parse("bench", args, OPTIONS);
+      long vertices = o.requireLong("vertices", 1, Long.MAX_VALUE);
+      long edges = o.requireLong("edges", 1, Long.MAX_VALUE);
+      long seed = o.requireLong("seed", Long.MIN_VALUE, Long.MAX_VALUE);
+      int partitions = o.getInt("partitions", 4, 1, Integer.MAX_VALUE);
+      int runs = o.getInt("runs", 3, 1, Integer.MAX_VALUE);
+      String gx = o.get("graphx-partitions", "2,4,8");
+      int[] graphxPartitions;
       try {
         graphxPartitions = gx.equals("none") ? new int[0]
             : java.util.Arrays.stream(gx.split(",")).mapToInt(Integer::parseInt).toArray();
       } catch (NumberFormatException x) {
-        throw new IllegalArgumentException("--graphx-partitions must be a comma-separated list of integers or "
-            + "'none', got '" + gx + "'");
+        throw o.bad("graphx-partitions", "a comma-separated list of integers or 'none'");
       }
       if (java.util.Arrays.stream(graphxPartitions).anyMatch(p -> p <= 0)) {
-        throw new IllegalArgumentException("--graphx-partitions must be > 0, got '" + gx + "'");
+        throw o.bad("graphx-partitions", "partition counts > 0");
       }
-      algorithms = List.of(o.getOrDefault("algorithms", "lpa,pr").split(","));
+      List<String> algorithms = List.of(o.get("algorithms", "lpa,pr").split(","));
       if (algorithms.isEmpty() || !List.of("lpa", "pr").containsAll(algorithms)) {
-        throw new IllegalArgumentException("--algorithms must list lpa and/or pr, got '" + o.get("algorithms") + "'");
+        throw o.bad("algorithms", "a list of lpa and/or pr");
       }
-    } catch (IllegalArgumentException e) {
-      System.err.println("bench: " + e.getMessage() + " (" + USAGE + ")");
+      bench = new Bench(spark, vertices, edges, seed, partitions, algorithms, runs, graphxPartitions, System.out);
+    } catch (Args.Usage e) {
+      System.err.println(e.getMessage() + " (" + USAGE + ")");
       return 2;
     }
-    new Bench(spark, vertices, edges, seed, partitions, algorithms, runs, graphxPartitions, System.out).run();
+    bench.run();
     return 0;
-  }
-
-  private static Map<String, String> parse(String[] args) {
-    Map<String, String> m = new LinkedHashMap<>();
-    for (int i = 0; i < args.length; i += 2) {
-      String name = args[i];
-      if (!List.of("--vertices", "--edges", "--seed", "--partitions", "--algorithms", "--runs",
-          "--graphx-partitions").contains(name)) {
-        throw new IllegalArgumentException("unknown option '" + name + "'");
-      }
-      if (i + 1 >= args.length) {
-        throw new IllegalArgumentException("option '" + name + "' needs a value");
-      }
-      m.put(name.substring(2), args[i + 1]);
-    }
-    return m;
-  }
-
-  private static String required(Map<String, String> o, String name) {
-    String v = o.get(name);
-    if (v == null) {
-      throw new IllegalArgumentException("missing option --" + name);
-    }
-    return v;
-  }
-
-  private static long positive(Map<String, String> o, String name, String fallback) {
-    String v = o.getOrDefault(name, fallback);
-    if (v == null) {
-      throw new IllegalArgumentException("missing option --" + name);
-    }
-    long n;
-    try {
-      n = Long.parseLong(v);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("--" + name + " must be an integer, got '" + v + "'");
-    }
-    if (n <= 0) {
-      throw new IllegalArgumentException("--" + name + " must be > 0, got " + n);
-    }
-    return n;
   }
 
   /** The planted-partition graph: vertices (id), edges (src, dst), community of v = v / COMMUNITY. */

@@ -5,8 +5,6 @@ import io.tribes.sample.SampleGenerator.SampleSummary;
 import io.tribes.sample.SampleSpec;
 import java.io.PrintStream;
 import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
-import java.util.HashSet;
 import java.util.Locale;
 import java.util.Set;
 import org.apache.spark.sql.SparkSession;
@@ -16,7 +14,7 @@ import org.apache.spark.sql.SparkSession;
  * [--consecutive-days K] [--activity X]}: writes a deterministic synthetic sample (interactions, members, truth) as
  * Parquet under DIR; with {@code --consecutive-days K} a K-day churn sample instead
  * ({@code DIR/day=YYYY-MM-DD/...} and {@code DIR/events}, see {@link SampleGenerator#generateDays}).
- * Options also accept the {@code --name=value} form. Returns 0 on success, 2 on bad arguments
+ * Options are parsed by {@link Args} (so {@code --name=value} works too). Returns 0 on success, 2 on bad arguments
  * (one line on stderr naming the option); failures while writing propagate as exceptions.
  */
 public final class GenerateSampleCommand {
@@ -41,8 +39,8 @@ public final class GenerateSampleCommand {
     Options options;
     try {
       options = Options.parse(args == null ? new String[0] : args);
-    } catch (BadArgument e) {
-      err.println(NAME + ": " + e.getMessage());
+    } catch (Args.Usage e) {
+      err.println(e.getMessage());
       return 2;
     }
     if (options.help) {
@@ -75,141 +73,33 @@ public final class GenerateSampleCommand {
     return 0;
   }
 
-  static final class BadArgument extends Exception {
-    private static final long serialVersionUID = 1L;
-
-    BadArgument(String message) {
-      super(message);
-    }
-  }
-
   static final class Options {
+    static final Set<String> NAMES = Set.of("members", "days", "seed", "out", "end-date", "consecutive-days",
+        "activity");
     SampleSpec spec;
     String out;
     int consecutiveDays;
     boolean help;
 
-    static Options parse(String[] args) throws BadArgument {
-      long members = DEFAULT_MEMBERS;
-      int days = DEFAULT_DAYS;
-      long seed = DEFAULT_SEED;
-      LocalDate endDate = SampleSpec.DEFAULT_END_DATE;
-      String out = null;
-      int consecutive = 0;
-      double activity = 1.0;
+    static Options parse(String[] args) {
+      Args a = Args.parseOnce(NAME, args, NAMES, Set.of("help"));
       Options o = new Options();
-      Set<String> seen = new HashSet<>();
-      for (int i = 0; i < args.length; i++) {
-        String arg = args[i];
-        if (arg.equals("-h") || arg.equals("--help")) {
-          o.help = true;
-          return o;
-        }
-        if (!arg.startsWith("--")) {
-          throw new BadArgument("unexpected argument '" + arg + "' (" + USAGE + ")");
-        }
-        String name = arg;
-        String value = null;
-        int eq = arg.indexOf('=');
-        if (eq > 0) {
-          name = arg.substring(0, eq);
-          value = arg.substring(eq + 1);
-        }
-        if (!Set.of("--members", "--days", "--seed", "--out", "--end-date", "--consecutive-days", "--activity")
-            .contains(name)) {
-          throw new BadArgument("unknown option " + name
-              + " (expected --members, --days, --seed, --out, --end-date, --consecutive-days or --activity)");
-        }
-        if (!seen.add(name)) {
-          throw new BadArgument(name + " given more than once");
-        }
-        if (value == null) {
-          if (i + 1 >= args.length || args[i + 1].startsWith("--")) {
-            throw new BadArgument(name + " expects " + expected(name) + ", got nothing");
-          }
-          value = args[++i];
-        }
-        switch (name) {
-          case "--members" -> {
-            members = parseLong(name, value);
-            if (members < 100 || members > SampleSpec.MAX_MEMBERS) {
-              throw bad(name, value);
-            }
-          }
-          case "--days" -> {
-            long d = parseLong(name, value);
-            if (d < 1 || d > SampleSpec.MAX_DAYS) {
-              throw bad(name, value);
-            }
-            days = (int) d;
-          }
-          case "--seed" -> seed = parseLong(name, value);
-          case "--out" -> {
-            if (value.isBlank()) {
-              throw bad(name, value);
-            }
-            out = value;
-          }
-          case "--end-date" -> {
-            try {
-              endDate = LocalDate.parse(value);
-            } catch (DateTimeParseException e) {
-              throw bad(name, value);
-            }
-          }
-          case "--consecutive-days" -> {
-            long k = parseLong(name, value);
-            if (k < 1 || k > SampleGenerator.MAX_CONSECUTIVE_DAYS) {
-              throw bad(name, value);
-            }
-            consecutive = (int) k;
-          }
-          case "--activity" -> {
-            try {
-              activity = Double.parseDouble(value.strip());
-            } catch (NumberFormatException e) {
-              throw bad(name, value);
-            }
-            if (!(activity > 0 && activity <= SampleSpec.MAX_ACTIVITY)) {
-              throw bad(name, value);
-            }
-          }
-          default -> throw new IllegalStateException(name);
-        }
+      o.help = a.has("help");
+      if (o.help) {
+        return o;
       }
-      if (out == null) {
-        throw new BadArgument("missing --out: expected " + expected("--out"));
+      long members = a.getLong("members", DEFAULT_MEMBERS, 100, SampleSpec.MAX_MEMBERS);
+      int days = a.getInt("days", DEFAULT_DAYS, 1, SampleSpec.MAX_DAYS);
+      long seed = a.getLong("seed", DEFAULT_SEED, Long.MIN_VALUE);
+      LocalDate endDate = a.getDate("end-date", SampleSpec.DEFAULT_END_DATE);
+      o.consecutiveDays = a.getInt("consecutive-days", 0, 1, SampleGenerator.MAX_CONSECUTIVE_DAYS);
+      double activity = a.getDouble("activity", 1.0, 0, SampleSpec.MAX_ACTIVITY);
+      o.out = a.require("out");
+      if (o.out.isBlank()) {
+        throw a.bad("out", "an output directory (local path, file://, s3a://...)");
       }
-      o.out = out;
-      o.consecutiveDays = consecutive;
       o.spec = new SampleSpec(members, days, seed, endDate, activity);
       return o;
-    }
-
-    static String expected(String name) {
-      return switch (name) {
-        case "--members" -> "a whole number of members from 100 to " + SampleSpec.MAX_MEMBERS;
-        case "--days" -> "a whole number of days from 1 to " + SampleSpec.MAX_DAYS;
-        case "--seed" -> "a whole number (64-bit)";
-        case "--out" -> "an output directory (local path, file://, s3a://...)";
-        case "--end-date" -> "an exclusive end date as YYYY-MM-DD";
-        case "--consecutive-days" -> "a whole number of daily snapshots from 1 to "
-            + SampleGenerator.MAX_CONSECUTIVE_DAYS;
-        case "--activity" -> "a multiplier of the daily interaction rates, > 0 and <= " + SampleSpec.MAX_ACTIVITY;
-        default -> "a value";
-      };
-    }
-
-    static BadArgument bad(String name, String value) {
-      return new BadArgument(name + " expects " + expected(name) + ", got '" + value + "'");
-    }
-
-    static long parseLong(String name, String value) throws BadArgument {
-      try {
-        return Long.parseLong(value.strip().replace("_", ""));
-      } catch (NumberFormatException e) {
-        throw bad(name, value);
-      }
     }
   }
 }

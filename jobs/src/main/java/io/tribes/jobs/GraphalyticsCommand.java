@@ -3,8 +3,6 @@ package io.tribes.jobs;
 import io.tribes.algo.graphalytics.GraphalyticsRunner;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Set;
 import org.apache.spark.sql.SparkSession;
 
@@ -26,42 +24,29 @@ public final class GraphalyticsCommand {
   }
 
   static int run(SparkSession spark, String[] args, PrintStream err) {
-    Map<String, String> opts;
+    String algorithm;
+    Path graph;
+    Path output;
     try {
-      opts = parse(args);
-      GraphalyticsRunner.Algorithm.parse(opts.get("algorithm"));
-    } catch (IllegalArgumentException e) {
-      err.println("graphalytics: " + e.getMessage() + " (" + USAGE + ")");
+      Args a = Args.parseOnce("graphalytics", args, OPTIONS, Set.of());
+      algorithm = a.require("algorithm");
+      graph = a.path("graph");
+      output = a.path("output");
+      try {
+        GraphalyticsRunner.Algorithm.parse(algorithm);
+      } catch (IllegalArgumentException e) {
+        throw new Args.Usage("graphalytics: " + e.getMessage());
+      }
+    } catch (Args.Usage e) {
+      err.println(e.getMessage() + " (" + USAGE + ")");
       return 2;
     }
     try {
-      GraphalyticsRunner.run(spark, opts.get("algorithm"), Path.of(opts.get("graph")), Path.of(opts.get("output")));
+      GraphalyticsRunner.run(spark, algorithm, graph, output);
     } catch (IllegalArgumentException e) {
       err.println("graphalytics: error: " + e.getMessage());
       return 2;
     }
     return 0;
-  }
-
-  private static Map<String, String> parse(String[] args) {
-    Map<String, String> m = new LinkedHashMap<>();
-    for (int i = 0; i < args.length; i++) {
-      String name = args[i];
-      if (!name.startsWith("--") || !OPTIONS.contains(name.substring(2))) {
-        throw new IllegalArgumentException("unknown option '" + name + "'");
-      }
-      if (i + 1 >= args.length || args[i + 1].startsWith("--")) {
-        throw new IllegalArgumentException("option '" + name + "' needs a value");
-      }
-      if (m.put(name.substring(2), args[++i]) != null) {
-        throw new IllegalArgumentException("option '" + name + "' given twice");
-      }
-    }
-    for (String o : OPTIONS.stream().sorted().toList()) {
-      if (!m.containsKey(o)) {
-        throw new IllegalArgumentException("missing option --" + o);
-      }
-    }
-    return m;
   }
 }

@@ -40,7 +40,7 @@ final class NightlyBenchCommand {
 
   static int run(Args args) {
     long members = args.getLong("members", 20_000, 100);
-    int days = (int) args.getLong("days", 30, 1);
+    int days = args.getInt("days", 30, 1, Integer.MAX_VALUE);
     long seed = args.getLong("seed", 42, 0);
     String data = args.get("data", "data/bench-" + members);
     ConfigLoader loader = new ConfigLoader();

@@ -8,14 +8,11 @@ import static org.apache.spark.sql.functions.udf;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.isnan;
 import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.map;
-import static org.apache.spark.sql.functions.pow;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.when;
@@ -25,7 +22,6 @@ import io.tribes.config.TribesConfig;
 import io.tribes.io.Inputs;
 import java.sql.Timestamp;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -77,15 +73,11 @@ public final class GraphBuilder {
   public InteractionGraph build(Inputs inputs, LocalDate runDate) {
     Dataset<Row> in = inputs.interactions();
     SparkSession spark = in.sparkSession();
-    Timestamp windowEnd = Timestamp.from(runDate.atStartOfDay(ZoneOffset.UTC).toInstant());
-    Timestamp windowStart = Timestamp.from(runDate.minusDays(window.lookbackDays()).atStartOfDay(ZoneOffset.UTC).toInstant());
+    InteractionWeight rule = new InteractionWeight(runDate, window, graph.typeWeights());
+    Timestamp windowEnd = rule.windowEnd();
+    Timestamp windowStart = rule.windowStart();
 
-    List<Column> kv = new ArrayList<>();
-    new TreeMap<>(graph.typeWeights()).forEach((k, v) -> {
-      kv.add(lit(k));
-      kv.add(lit(v));
-    });
-    Column typeWeight = element_at(map(kv.toArray(new Column[0])), col("type"));
+    Column typeWeight = rule.typeWeight();
     Column reason = when(col("src").isNull().or(length(trim(col("src"))).equalTo(0))
             .or(col("dst").isNull()).or(length(trim(col("dst"))).equalTo(0)), lit("null_or_blank_id"))
         .when(col("ts").isNull(), lit("null_ts"))
@@ -130,11 +122,7 @@ public final class GraphBuilder {
           + ", " + runDate + ") (rejected: " + rejected + ")");
     }
 
-    Column weight = col("tw").multiply(coalesce(col("weight"), lit(1.0)));
-    if (window.decayHalfLifeDays() > 0) {
-      Column ageDays = lit(windowEnd.getTime() / 1000.0).minus(col("ts").cast(DataTypes.DoubleType)).divide(86400.0);
-      weight = weight.multiply(pow(lit(0.5), ageDays.divide(window.decayHalfLifeDays())));
-    }
+    Column weight = rule.weight(col("tw"));
     Dataset<Row> clean = tagged.filter(col("reason").isNull())
         .select(col("src"), col("dst"), weight.as("w"), col("topic"));
 

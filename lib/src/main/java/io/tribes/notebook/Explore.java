@@ -1,41 +1,27 @@
 package io.tribes.notebook;
 
-import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.countDistinct;
 import static org.apache.spark.sql.functions.desc;
-import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.map;
-import static org.apache.spark.sql.functions.pow;
 import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.when;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.tribes.io.InputReader;
 import io.tribes.io.RunManifest;
 import io.tribes.io.Warehouse;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.sql.Timestamp;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.TreeSet;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -49,7 +35,9 @@ import org.apache.spark.sql.types.DataTypes;
  *
  * <p>The member graph's edges are not in the segment tables: {@link #edges} and {@link #neighbours}
  * recompute them from the interactions path recorded in the run's manifest, with the run's own window
- * and type weights (the manifest's effective config), so they match what the run saw.
+ * and type weights (the manifest's effective config) and the graph build's rule ({@link RunInteractions}), so
+ * they match what the run saw. The session factory is {@link NotebookSession}; the overlap-derived events of
+ * {@link #compare} are {@link OverlapEvents}.
  */
 public final class Explore {
   /** Name of the lead's community lineage table ({@code community_events/run_date=YYYY-MM-DD/}). */
@@ -68,22 +56,11 @@ public final class Explore {
   }
 
   /**
-   * A local SparkSession for a notebook: {@code local[2]}, no UI, UTC, few shuffle partitions.
-   * {@code extra} (may be empty) adds or overrides settings, e.g. {@code spark.hadoop.fs.s3a.*}.
+   * A local SparkSession for a notebook ({@link NotebookSession}). {@code extra} (may be empty) adds or overrides
+   * settings, e.g. {@code spark.hadoop.fs.s3a.*}.
    */
   public static SparkSession localSession(Map<String, String> extra) {
-    SparkSession.Builder b = SparkSession.builder()
-        .master("local[2]")
-        .appName("tribes-notebook")
-        .config("spark.ui.enabled", "false")
-        .config("spark.ui.showConsoleProgress", "false")
-        .config("spark.sql.shuffle.partitions", "4")
-        .config("spark.sql.adaptive.enabled", "true")
-        .config("spark.driver.bindAddress", "127.0.0.1")
-        .config("spark.driver.host", "127.0.0.1")
-        .config("spark.sql.session.timeZone", "UTC");
-    if (extra != null) extra.forEach(b::config);
-    return b.getOrCreate();
+    return NotebookSession.local(extra);
   }
 
   /** Dates of the committed runs, oldest first, as strings. */
@@ -148,7 +125,7 @@ public final class Explore {
     Dataset<Row> in = touching(date, communityId)
         .join(ids.withColumnRenamed("member_id", "src"), "src")
         .join(ids.withColumnRenamed("member_id", "dst"), "dst");
-    double minTie = m.config().path("graph").path("min-tie-strength").asDouble(0);
+    double minTie = RunInteractions.minTieStrength(m);
     return json(in.groupBy(least(col("src"), col("dst")).as("a"), greatest(col("src"), col("dst")).as("b"))
         .agg(sum("w").as("weight"), count(lit(1)).as("interactions"))
         .withColumn("kept", col("weight").geq(minTie))
@@ -274,46 +251,7 @@ public final class Explore {
   }
 
   List<ObjectNode> compareRows(String dateA, String dateB) {
-    Map<String, Long> sizeA = sizes(dateA);
-    Map<String, Long> sizeB = sizes(dateB);
-    Map<String, Map<String, Long>> forward = new TreeMap<>();
-    Map<String, Map<String, Long>> backward = new TreeMap<>();
-    for (Row r : overlapOf(dateA, dateB).collectAsList()) {
-      String a = r.getAs("community_a");
-      String b = r.getAs("community_b");
-      long n = r.<Long>getAs("overlap");
-      if (2 * n > sizeA.get(a) || 2 * n > sizeB.get(b)) {
-        forward.computeIfAbsent(a, k -> new TreeMap<>()).put(b, n);
-        backward.computeIfAbsent(b, k -> new TreeMap<>()).put(a, n);
-      }
-    }
-    List<ObjectNode> events = new ArrayList<>();
-    for (String a : new TreeSet<>(sizeA.keySet())) {
-      Map<String, Long> links = forward.getOrDefault(a, Map.of());
-      if (links.isEmpty()) {
-        events.add(event(dateB, a, "dissolved", List.of(), 0));
-      } else if (links.size() > 1) {
-        long shared = links.values().stream().mapToLong(Long::longValue).sum();
-        events.add(event(dateB, a, "split", new ArrayList<>(links.keySet()), (double) shared / sizeA.get(a)));
-      }
-    }
-    for (String b : new TreeSet<>(sizeB.keySet())) {
-      Map<String, Long> links = backward.getOrDefault(b, Map.of());
-      if (links.isEmpty()) {
-        events.add(event(dateB, b, "born", List.of(), 0));
-      } else if (links.size() > 1) {
-        long shared = links.values().stream().mapToLong(Long::longValue).sum();
-        events.add(event(dateB, b, "merged", new ArrayList<>(links.keySet()), (double) shared / sizeB.get(b)));
-      } else {
-        String a = links.keySet().iterator().next();
-        if (forward.get(a).size() == 1) {
-          long n = links.get(a);
-          double jaccard = (double) n / (sizeA.get(a) + sizeB.get(b) - n);
-          events.add(event(dateB, b, a.equals(b) ? "unchanged" : "continued", List.of(a), jaccard));
-        }
-      }
-    }
-    return events;
+    return OverlapEvents.of(dateB, sizes(dateA), sizes(dateB), overlapOf(dateA, dateB).collectAsList());
   }
 
   /** Whether the warehouse has a {@code community_events} table. */
@@ -377,17 +315,6 @@ public final class Explore {
     }
   }
 
-  private static ObjectNode event(String runDate, String id, String event, List<String> related, double overlap) {
-    ObjectNode o = JSON.createObjectNode();
-    o.put("run_date", runDate);
-    o.put("community_id", id);
-    o.put("event", event);
-    ArrayNode r = o.putArray("related_ids");
-    related.forEach(r::add);
-    o.put("overlap", overlap);
-    return o;
-  }
-
   private RunManifest manifestOf(String date) {
     return runOf(date).manifest();
   }
@@ -446,11 +373,6 @@ public final class Explore {
   }
 
   /**
-   * The run's usable interactions with their weight {@code w}, as the run's graph build weighed them:
-   * inside the run's window, a known type, no self-loop or invalid row. Opted-out members never reach
-   * the segment tables, so joining with them drops their rows.
-   */
-  /**
    * The run's weighted interactions with at least one end in the community (src, dst, w, topic):
    * one scan of the input per community, cached (small) for edges, topics and neighbours.
    */
@@ -460,40 +382,7 @@ public final class Explore {
       List<String> members = new ArrayList<>();
       for (Row r : ids.collectAsList()) members.add(r.getString(0));
       Object[] in = members.toArray();
-      return weighted(date, manifestOf(date)).filter(col("src").isin(in).or(col("dst").isin(in))).cache();
+      return RunInteractions.weighted(spark, date, manifestOf(date)).filter(col("src").isin(in).or(col("dst").isin(in))).cache();
     });
-  }
-
-  private Dataset<Row> weighted(String date, RunManifest m) {
-    RunManifest.InputStats src = m.inputs() == null ? null : m.inputs().get("interactions");
-    if (src == null || src.path() == null) {
-      throw new IllegalStateException("manifest of " + date + " records no inputs.interactions.path");
-    }
-    JsonNode config = m.config();
-    LocalDate runDate = LocalDate.parse(date);
-    int lookback = config.path("window").path("lookback-days").asInt(30);
-    double halfLife = config.path("window").path("decay-half-life-days").asDouble(0);
-    Timestamp end = Timestamp.from(runDate.atStartOfDay(ZoneOffset.UTC).toInstant());
-    Timestamp start = Timestamp.from(runDate.minusDays(lookback).atStartOfDay(ZoneOffset.UTC).toInstant());
-    List<Column> kv = new ArrayList<>();
-    Iterator<Map.Entry<String, JsonNode>> types = config.path("graph").path("type-weights").fields();
-    while (types.hasNext()) {
-      Map.Entry<String, JsonNode> e = types.next();
-      kv.add(lit(e.getKey()));
-      kv.add(lit(e.getValue().asDouble()));
-    }
-    if (kv.isEmpty()) throw new IllegalStateException("manifest of " + date + " has no config.graph.type-weights");
-    Column typeWeight = element_at(map(kv.toArray(new Column[0])), col("type"));
-    Column w = typeWeight.multiply(coalesce(col("weight"), lit(1.0)));
-    if (halfLife > 0) {
-      Column ageDays = lit(end.getTime() / 1000.0).minus(col("ts").cast(DataTypes.DoubleType)).divide(86400.0);
-      w = w.multiply(pow(lit(0.5), ageDays.divide(halfLife)));
-    }
-    Dataset<Row> in = new InputReader(spark).read(src.path(), null).interactions();
-    return in.filter(col("src").isNotNull().and(col("dst").isNotNull()).and(col("src").notEqual(col("dst")))
-            .and(col("ts").geq(lit(start))).and(col("ts").lt(lit(end))).and(typeWeight.isNotNull())
-            .and(col("weight").isNull().or(col("weight").geq(0))))
-        .select(col("src"), col("dst"), when(w.isNaN(), lit(null)).otherwise(w).as("w"), col("topic"))
-        .filter(col("w").isNotNull());
   }
 }

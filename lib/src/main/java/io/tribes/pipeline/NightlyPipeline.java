@@ -2,9 +2,6 @@ package io.tribes.pipeline;
 
 import static org.apache.spark.sql.functions.col;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tribes.config.TribesConfig;
 import io.tribes.graph.GraphBuilder;
 import io.tribes.graph.InteractionGraph;
@@ -24,14 +21,11 @@ import io.tribes.segment.SegmentTables;
 import io.tribes.segment.Segmenter;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.UUID;
-import java.util.regex.Pattern;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -39,12 +33,12 @@ import scala.Option;
 
 /**
  * The nightly job: load, build graph, detect, rank, shape, publish. Each stage is a function of
- * Datasets (its own class, testable alone); this class only sequences them, times them and collects
- * the manifest. I/O happens in the first (load) and last (publish) stage only.
+ * Datasets (its own class, testable alone); this class only sequences and times them, and hands what they
+ * return to {@link ManifestAssembler} for the manifest. I/O happens in the first (load) and last (publish) stage
+ * only.
  */
 public final class NightlyPipeline {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(NightlyPipeline.class);
-  private static final Pattern SECRET_KEY = Pattern.compile("(?i).*(secret|password|token|credential|access[-_.]?key).*");
 
   private final SparkSession spark;
   private final TribesConfig config;
@@ -191,37 +185,12 @@ public final class NightlyPipeline {
       List<Row> sz = new java.util.ArrayList<>(t.communities().select("size", "oversized").collectAsList());
       sz.sort(java.util.Comparator.comparingInt(r -> r.getInt(0)));
       return new Shaped(t, sz);
-    }, sh -> Map.of("communities", (long) sh.sizes().size(), "modularity", round(sh.tables().modularity())));
+    }, sh -> Map.of("communities", (long) sh.sizes().size(), "modularity", ManifestAssembler.round(sh.tables().modularity())));
     SegmentTables tables = shaped.tables();
-    List<Row> sizes = shaped.sizes();
-    long assigned = sizes.stream().mapToLong(r -> r.getInt(0)).sum();
-    long oversized = sizes.stream().filter(r -> r.getBoolean(1)).count();
-    Map<String, Object> lifecycle = new LinkedHashMap<>();
-    lifecycle.put("previous_run", loaded.previousDate());
-    lifecycle.put("seeded", detection.seeded());
-    lifecycle.put("matched", matching.matched());
-    lifecycle.put("new", matching.born());
-    lifecycle.put("dissolved", matching.dissolved());
-    Map<String, Long> events = new TreeMap<>();
-    // the events table is built on the driver: collecting its column runs no Spark job
-    for (Row r : tables.events().select("event").collectAsList()) events.merge(r.getString(0), 1L, Long::sum);
-    lifecycle.put("events", events);
-    RunManifest draft = new RunManifest(RunManifest.FORMAT_VERSION, runDate.toString(), runId,
-        startedAt, null, inputStats(inputs, graph), redactedConfig(config, runDate),
-        null,
-        graphStats(graph),
-        Map.of("iterations", detection.iterations(), "converged", detection.converged(),
-            "seeded", detection.seeded(), "refine_rounds", detection.refineRounds()),
-        Map.of("iterations", ranking.pagerankIterations(), "residual", ranking.pagerankResidual(),
-            "community_iterations", ranking.communityPagerankIterations(),
-            "community_residual", ranking.communityPagerankResidual()),
-        new RunManifest.CommunityStats(sizes.size(), assigned, graph.stats().members() - assigned, oversized,
-            percentiles(sizes), histogram(sizes, config.community().maxSize()), round(tables.modularity()),
-            round(tables.coverage())),
-        lifecycle,
-        null);
+    RunManifest draft = new ManifestAssembler(config, runDate, runId, startedAt).draft(inputs, graph, detection,
+        ranking, matching, tables, shaped.sizes(), loaded.previousDate());
     RunManifest published = log.run("publish",
-        () -> writer.publish(tables, draftWithStages(draft, log)),
+        () -> writer.publish(tables, ManifestAssembler.withStages(draft, log.stages())),
         m -> {
           Map<String, Object> c = new LinkedHashMap<>();
           m.outputs().forEach((k, v) -> c.put(k, v.rows()));
@@ -238,86 +207,5 @@ public final class NightlyPipeline {
       }
     }
     return published;
-  }
-
-  private static RunManifest draftWithStages(RunManifest d, StageLog log) {
-    return new RunManifest(d.formatVersion(), d.runDate(), d.runId(), d.startedAt(), d.finishedAt(), d.inputs(),
-        d.config(), List.copyOf(log.stages()), d.graph(), d.lpa(), d.pagerank(), d.communities(), d.lifecycle(),
-        d.outputs());
-  }
-
-  private static Map<String, RunManifest.InputStats> inputStats(Inputs inputs, InteractionGraph graph) {
-    Map<String, RunManifest.InputStats> m = new LinkedHashMap<>();
-    m.put("interactions", new RunManifest.InputStats(inputs.interactionsPath(), graph.stats().rowsRead(),
-        graph.stats().rejected()));
-    if (inputs.hasMembers() && inputs.membersPath() != null) {
-      m.put("members", new RunManifest.InputStats(inputs.membersPath(),
-          inputs.memberRows() >= 0 ? inputs.memberRows() : inputs.members().count(), Map.of(), inputs.memberNulls()));
-    }
-    return m;
-  }
-
-  private static Map<String, Object> graphStats(InteractionGraph graph) {
-    var s = graph.stats();
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("interactions_in_window", s.interactionsInWindow());
-    m.put("members", s.members());
-    m.put("edges", s.edges());
-    m.put("excluded_opted_out", s.excludedOptedOut());
-    m.put("excluded_brand_or_bot", s.excludedFlagged());
-    m.put("excluded_hubs", s.excludedHubs());
-    m.put("weak_ties_dropped", s.weakTiesDropped());
-    return m;
-  }
-
-  /** Nearest-rank percentiles of community sizes. */
-  static Map<String, Long> percentiles(List<Row> sortedSizes) {
-    Map<String, Long> p = new LinkedHashMap<>();
-    if (sortedSizes.isEmpty()) return p;
-    int n = sortedSizes.size();
-    p.put("min", (long) sortedSizes.get(0).getInt(0));
-    for (int q : new int[] {25, 50, 75, 90, 99}) {
-      int idx = Math.max(0, (int) Math.ceil(q / 100.0 * n) - 1);
-      p.put("p" + q, (long) sortedSizes.get(idx).getInt(0));
-    }
-    p.put("max", (long) sortedSizes.get(n - 1).getInt(0));
-    return p;
-  }
-
-  /** Community counts by size bucket: 3-4, 5-9, 10-19, 20-29, 30-max, and over max-size. */
-  static Map<String, Long> histogram(List<Row> sizes, int maxSize) {
-    Map<String, Long> h = new LinkedHashMap<>();
-    int[] bounds = {1, 5, 10, 20, 30, maxSize + 1};
-    for (int i = 0; i + 1 < bounds.length; i++) {
-      if (bounds[i + 1] <= bounds[i]) continue;
-      int lo = bounds[i];
-      int hi = bounds[i + 1];
-      h.put(lo + "-" + (hi - 1), sizes.stream().filter(r -> r.getInt(0) >= lo && r.getInt(0) < hi).count());
-    }
-    h.put(">" + maxSize, sizes.stream().filter(r -> r.getInt(0) > maxSize).count());
-    return h;
-  }
-
-  /** The effective config for the manifest, with the run date resolved and secret-looking values removed. */
-  static JsonNode redactedConfig(TribesConfig config, LocalDate runDate) {
-    ObjectNode tree = new ObjectMapper().valueToTree(config.withRunDate(runDate.toString()));
-    redact(tree);
-    return tree;
-  }
-
-  private static void redact(ObjectNode node) {
-    Iterator<Map.Entry<String, JsonNode>> it = node.fields();
-    while (it.hasNext()) {
-      Map.Entry<String, JsonNode> e = it.next();
-      if (e.getValue().isObject()) {
-        redact((ObjectNode) e.getValue());
-      } else if (SECRET_KEY.matcher(e.getKey()).matches() && !e.getValue().isNull()) {
-        e.setValue(node.textNode("<redacted>"));
-      }
-    }
-  }
-
-  private static double round(double v) {
-    return Math.round(v * 1e9) / 1e9;
   }
 }

@@ -22,7 +22,7 @@ class RedactionTest {
         "    reply: 3.0",
         "    api_token: 7.5",
         ""), "test");
-    JsonNode tree = NightlyPipeline.redactedConfig(c, LocalDate.of(2026, 11, 2));
+    JsonNode tree = ManifestAssembler.redactedConfig(c, LocalDate.of(2026, 11, 2));
     assertEquals("<redacted>", tree.get("s3").get("credentials-provider").asText());
     assertEquals("<redacted>", tree.get("graph").get("type-weights").get("api_token").asText());
     assertEquals("http://127.0.0.1:9090", tree.get("s3").get("endpoint").asText());
