@@ -1,5 +1,5 @@
-import io.tribes.io.RunManifest;
-import io.tribes.io.Warehouse;
+import io.tribes.warehouse.RunManifest;
+import io.tribes.warehouse.Warehouse;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;

@@ -13,4 +13,12 @@ public class TribesException extends RuntimeException {
   public TribesException(String message, Throwable cause) {
     super(message, cause);
   }
+
+  /** The innermost message of an exception chain, on one line: what a user can act on. */
+  public static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) t = t.getCause();
+    String msg = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    return msg.replaceAll("\\s+", " ").trim();
+  }
 }

@@ -5,8 +5,8 @@ import static org.apache.spark.sql.functions.desc;
 
 import io.tribes.config.ConfigLoader;
 import io.tribes.config.TribesConfig;
-import io.tribes.io.RunManifest;
-import io.tribes.io.Warehouse;
+import io.tribes.warehouse.RunManifest;
+import io.tribes.warehouse.Warehouse;
 import io.tribes.metrics.Recovery;
 import io.tribes.pipeline.NightlyPipeline;
 import io.tribes.sample.SampleGenerator;

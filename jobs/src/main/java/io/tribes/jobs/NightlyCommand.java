@@ -2,7 +2,7 @@ package io.tribes.jobs;
 
 import io.tribes.config.ConfigLoader;
 import io.tribes.config.TribesConfig;
-import io.tribes.io.RunManifest;
+import io.tribes.warehouse.RunManifest;
 import io.tribes.pipeline.NightlyPipeline;
 import java.nio.file.Path;
 import java.time.LocalDate;

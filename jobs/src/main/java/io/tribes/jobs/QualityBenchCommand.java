@@ -4,8 +4,8 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
 import io.tribes.config.TribesConfig;
-import io.tribes.io.RunManifest;
-import io.tribes.io.Warehouse;
+import io.tribes.warehouse.RunManifest;
+import io.tribes.warehouse.Warehouse;
 import io.tribes.metrics.Quality;
 import java.io.IOException;
 import java.io.PrintStream;

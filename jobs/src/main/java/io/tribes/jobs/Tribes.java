@@ -2,11 +2,10 @@ package io.tribes.jobs;
 
 import io.tribes.RetryableException;
 import io.tribes.TribesException;
-import io.tribes.io.ReadFailures;
+import io.tribes.input.ReadFailures;
 import io.tribes.config.ConfigLoader;
 import io.tribes.config.TribesConfig;
-import io.tribes.io.InputReader;
-import io.tribes.io.RunManifest;
+import io.tribes.warehouse.RunManifest;
 import java.util.Arrays;
 import java.util.Locale;
 import org.apache.spark.sql.SparkSession;
@@ -115,17 +114,17 @@ public final class Tribes {
         if (!ReadFailures.isBadData(t)) {
           // an I/O timeout or a throttled read is not the data's fault: exit 1, so the scheduler retries
           LOG.error("read failure", t);
-          System.err.println("tribes: error: " + what + ": read failed (" + InputReader.rootMessage(c)
+          System.err.println("tribes: error: " + what + ": read failed (" + TribesException.rootMessage(c)
               + "); not a data error, a retry may pass");
           return 1;
         }
-        System.err.println("tribes: error: " + what + ": not readable as Parquet (" + InputReader.rootMessage(c)
+        System.err.println("tribes: error: " + what + ": not readable as Parquet (" + TribesException.rootMessage(c)
             + "; expected a Parquet file)");
         return 2;
       }
     }
     LOG.error("internal failure", t);
-    System.err.println("tribes: internal error: " + InputReader.rootMessage(t) + " (stack trace in the log above)");
+    System.err.println("tribes: internal error: " + TribesException.rootMessage(t) + " (stack trace in the log above)");
     return 1;
   }
 }

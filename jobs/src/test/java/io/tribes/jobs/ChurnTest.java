@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.tribes.io.Warehouse;
+import io.tribes.warehouse.Warehouse;
 import io.tribes.sample.SampleGenerator;
 import io.tribes.sample.SampleSpec;
 import io.tribes.testing.TestSpark;

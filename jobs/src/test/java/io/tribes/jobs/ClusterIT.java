@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.tribes.io.Warehouse;
+import io.tribes.warehouse.Warehouse;
 import io.tribes.sample.SampleGenerator;
 import io.tribes.sample.SampleSpec;
 import io.tribes.testing.TestSpark;

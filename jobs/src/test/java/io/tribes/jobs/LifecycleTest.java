@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.tribes.io.Warehouse;
+import io.tribes.warehouse.Warehouse;
 import io.tribes.testing.Interactions;
 import io.tribes.testing.TestSpark;
 import java.nio.file.Files;

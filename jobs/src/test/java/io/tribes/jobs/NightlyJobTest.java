@@ -4,8 +4,8 @@ import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.tribes.io.RunManifest;
-import io.tribes.io.Warehouse;
+import io.tribes.warehouse.RunManifest;
+import io.tribes.warehouse.Warehouse;
 import io.tribes.metrics.Recovery;
 import io.tribes.sample.SampleGenerator;
 import io.tribes.sample.SampleSpec;

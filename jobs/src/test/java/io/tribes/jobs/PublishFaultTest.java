@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tribes.FaultPoint;
-import io.tribes.io.RunManifest;
-import io.tribes.io.SegmentWriter;
-import io.tribes.io.Warehouse;
-import io.tribes.io.WarehouseLock;
-import io.tribes.segment.SegmentTables;
+import io.tribes.warehouse.RunManifest;
+import io.tribes.warehouse.SegmentWriter;
+import io.tribes.warehouse.Warehouse;
+import io.tribes.warehouse.WarehouseLock;
+import io.tribes.stages.SegmentTables;
 import io.tribes.testing.Interactions;
 import io.tribes.testing.TestSpark;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package io.tribes.jobs;
 
-import io.tribes.io.Warehouse;
+import io.tribes.warehouse.Warehouse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tribes.RetryableException;
-import io.tribes.io.Warehouse;
-import io.tribes.io.WarehouseLock;
+import io.tribes.warehouse.Warehouse;
+import io.tribes.warehouse.WarehouseLock;
 import io.tribes.testing.TestSpark;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;

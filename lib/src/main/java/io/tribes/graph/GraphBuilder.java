@@ -19,7 +19,7 @@ import static org.apache.spark.sql.functions.when;
 
 import io.tribes.TribesException;
 import io.tribes.config.TribesConfig;
-import io.tribes.io.Inputs;
+import io.tribes.input.Inputs;
 import java.sql.Timestamp;
 import java.time.LocalDate;
 import java.util.ArrayList;

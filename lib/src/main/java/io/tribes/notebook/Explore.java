@@ -11,8 +11,8 @@ import static org.apache.spark.sql.functions.sum;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.tribes.io.RunManifest;
-import io.tribes.io.Warehouse;
+import io.tribes.warehouse.RunManifest;
+import io.tribes.warehouse.Warehouse;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.LocalDate;

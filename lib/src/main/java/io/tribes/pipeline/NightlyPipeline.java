@@ -5,20 +5,20 @@ import static org.apache.spark.sql.functions.col;
 import io.tribes.config.TribesConfig;
 import io.tribes.graph.GraphBuilder;
 import io.tribes.graph.InteractionGraph;
-import io.tribes.io.InputReader;
-import io.tribes.io.Inputs;
-import io.tribes.io.RunManifest;
-import io.tribes.io.S3Settings;
-import io.tribes.io.SegmentWriter;
-import io.tribes.io.Warehouse;
-import io.tribes.io.WarehouseLock;
-import io.tribes.segment.CommunityDetector;
-import io.tribes.segment.CommunityMatcher;
-import io.tribes.segment.Detection;
-import io.tribes.segment.MemberRanker;
-import io.tribes.segment.Ranking;
-import io.tribes.segment.SegmentTables;
-import io.tribes.segment.Segmenter;
+import io.tribes.input.InputReader;
+import io.tribes.input.Inputs;
+import io.tribes.warehouse.RunManifest;
+import io.tribes.config.S3Settings;
+import io.tribes.warehouse.SegmentWriter;
+import io.tribes.warehouse.Warehouse;
+import io.tribes.warehouse.WarehouseLock;
+import io.tribes.stages.CommunityDetector;
+import io.tribes.stages.CommunityMatcher;
+import io.tribes.stages.Detection;
+import io.tribes.stages.MemberRanker;
+import io.tribes.stages.Ranking;
+import io.tribes.stages.SegmentTables;
+import io.tribes.stages.SegmentShaper;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.LinkedHashMap;
@@ -179,7 +179,7 @@ public final class NightlyPipeline {
         m -> Map.of("matched", m.matched(), "new", m.born(), "dissolved", m.dissolved()));
     record Shaped(SegmentTables tables, List<Row> sizes) {}
     Shaped shaped = log.run("shape", () -> {
-      SegmentTables t = new Segmenter(config.community()).shape(graph, detection.assignments(), ranking.ranks(),
+      SegmentTables t = new SegmentShaper(config.community()).shape(graph, detection.assignments(), ranking.ranks(),
           matching, runDate);
       // one pass over the (materialised) community table gives its count and the size statistics
       List<Row> sz = new java.util.ArrayList<>(t.communities().select("size", "oversized").collectAsList());
@@ -199,11 +199,11 @@ public final class NightlyPipeline {
     if (inputs.hasMembers()) {
       // opt-outs reach history: every retained run loses tonight's opted-out (and forgotten) members
       Map<String, Long> forgotten = log.run("forget",
-          () -> new io.tribes.io.Forgetting(warehouse, writer).forget(
+          () -> new io.tribes.warehouse.Forgetting(warehouse, writer).forget(
               inputs.members().filter(col("opted_out")).select("member_id"), runDate),
           f -> Map.of("runs_rewritten", f.size(), "members", f.values().stream().mapToLong(Long::longValue).sum()));
       if (!forgotten.isEmpty()) {
-        published = new io.tribes.io.Forgetting(warehouse, writer).record(published, forgotten, writer.lock());
+        published = new io.tribes.warehouse.Forgetting(warehouse, writer).record(published, forgotten, writer.lock());
       }
     }
     return published;

@@ -1,6 +1,6 @@
 package io.tribes.pipeline;
 
-import io.tribes.io.RunManifest;
+import io.tribes.warehouse.RunManifest;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;

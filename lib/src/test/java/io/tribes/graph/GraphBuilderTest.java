@@ -111,7 +111,7 @@ class GraphBuilderTest {
     Interactions data = new Interactions().clique(1, "m9", "m2", "m5", "m1");
     List<Row> a = build(data).members().orderBy("id").collectAsList();
     InteractionGraph g = new GraphBuilder(defaults.window(), defaults.graph())
-        .build(new io.tribes.io.Inputs(data.table().repartition(7), "t", null, null), Interactions.RUN_DATE);
+        .build(new io.tribes.input.Inputs(data.table().repartition(7), "t", null, null), Interactions.RUN_DATE);
     assertEquals(a, g.members().orderBy("id").collectAsList());
     assertEquals(List.of("m1", "m2", "m5", "m9"), memberIds(g));
   }

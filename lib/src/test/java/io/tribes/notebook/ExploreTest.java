@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.tribes.io.RunManifest;
+import io.tribes.warehouse.RunManifest;
 import io.tribes.testing.Interactions;
 import io.tribes.testing.TestSpark;
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package io.tribes.testing;
 
-import io.tribes.io.Inputs;
+import io.tribes.input.Inputs;
 import java.sql.Timestamp;
 import java.time.LocalDate;
 import java.time.ZoneOffset;

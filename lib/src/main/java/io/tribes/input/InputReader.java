@@ -1,4 +1,4 @@
-package io.tribes.io;
+package io.tribes.input;
 
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
@@ -192,7 +192,7 @@ public final class InputReader {
       }
     } catch (IOException e) {
       // not the data's fault (a timeout, a refused or throttled request, an access error): exit 1
-      throw new RetryableException(table + " input " + path + ": cannot be accessed (" + rootMessage(e)
+      throw new RetryableException(table + " input " + path + ": cannot be accessed (" + TribesException.rootMessage(e)
           + "); not a data error", e);
     }
     try {
@@ -203,9 +203,9 @@ public final class InputReader {
       throw e;
     } catch (Exception e) {
       if (ReadFailures.isBadData(e)) {
-        throw new TribesException(table + " input " + path + ": not readable as Parquet (" + rootMessage(e) + ")", e);
+        throw new TribesException(table + " input " + path + ": not readable as Parquet (" + TribesException.rootMessage(e) + ")", e);
       }
-      throw new RetryableException(table + " input " + path + ": read failed (" + rootMessage(e)
+      throw new RetryableException(table + " input " + path + ": read failed (" + TribesException.rootMessage(e)
           + "); not a data error", e);
     }
   }
@@ -239,13 +239,4 @@ public final class InputReader {
     }
     return false;
   }
-
-  /** The innermost message of an exception chain, on one line: what a user can act on. */
-  public static String rootMessage(Throwable e) {
-    Throwable t = e;
-    while (t.getCause() != null && t.getCause() != t) t = t.getCause();
-    String msg = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-    return msg.replaceAll("\\s+", " ").trim();
-  }
-
 }

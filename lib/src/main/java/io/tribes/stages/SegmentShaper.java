@@ -1,4 +1,4 @@
-package io.tribes.segment;
+package io.tribes.stages;
 
 import static org.apache.spark.sql.functions.array_sort;
 import static org.apache.spark.sql.functions.ceil;
@@ -42,7 +42,7 @@ import org.apache.spark.storage.StorageLevel;
  * (scores to 15 decimals, weights and ratios to 9) so that tables are identical whatever the
  * summation order. Metric definitions are in README ("Segment tables").
  */
-public final class Segmenter {
+public final class SegmentShaper {
   public static final String AMBASSADOR = "ambassador";
   public static final String CORE = "core";
   public static final String MEMBER = "member";
@@ -50,7 +50,7 @@ public final class Segmenter {
 
   private final TribesConfig.Community config;
 
-  public Segmenter(TribesConfig.Community config) {
+  public SegmentShaper(TribesConfig.Community config) {
     this.config = config;
   }
 

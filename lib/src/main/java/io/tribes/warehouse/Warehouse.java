@@ -1,4 +1,4 @@
-package io.tribes.io;
+package io.tribes.warehouse;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -107,7 +107,7 @@ public final class Warehouse {
       if (!fs.exists(p)) p = partition(name, date); // the layout before run ids
       if (name.equals(COMMUNITY_EVENTS) && !fs.exists(p)) {
         // runs published before community_events existed: no events, same schema
-        return spark.createDataFrame(List.of(), io.tribes.segment.CommunityMatcher.EVENTS);
+        return spark.createDataFrame(List.of(), io.tribes.stages.CommunityMatcher.EVENTS);
       }
       return spark.read().parquet(p.toString());
     } catch (IOException e) {
@@ -254,7 +254,7 @@ public final class Warehouse {
       }
       fs.delete(probe, false);
     } catch (IOException | RuntimeException e) {
-      throw new TribesException("warehouse " + root + ": not writable (" + InputReader.rootMessage(e) + ")", e);
+      throw new TribesException("warehouse " + root + ": not writable (" + TribesException.rootMessage(e) + ")", e);
     }
   }
 }

@@ -1,11 +1,11 @@
-package io.tribes.io;
+package io.tribes.warehouse;
 
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 
 import io.tribes.FaultPoint;
 import io.tribes.TribesException;
-import io.tribes.segment.SegmentTables;
+import io.tribes.stages.SegmentTables;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;

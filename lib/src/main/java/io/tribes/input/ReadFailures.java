@@ -1,4 +1,4 @@
-package io.tribes.io;
+package io.tribes.input;
 
 import java.io.EOFException;
 import java.util.Locale;

@@ -1,4 +1,4 @@
-package io.tribes.io;
+package io.tribes.warehouse;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;

@@ -1,4 +1,4 @@
-package io.tribes.io;
+package io.tribes.warehouse;
 
 import java.io.IOException;
 import java.util.Optional;

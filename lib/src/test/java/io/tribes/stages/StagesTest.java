@@ -1,4 +1,4 @@
-package io.tribes.segment;
+package io.tribes.stages;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -30,7 +30,7 @@ class StagesTest {
     CommunityMatcher.Matching m = new CommunityMatcher(config.lifecycle()).match(
         g.members().join(d.assignments(), "id").filter("community is not null").select("member_id", "community"),
         null, Interactions.RUN_DATE);
-    return new Segmenter(config.community()).shape(g, d.assignments(), r.ranks(), m, Interactions.RUN_DATE);
+    return new SegmentShaper(config.community()).shape(g, d.assignments(), r.ranks(), m, Interactions.RUN_DATE);
   }
 
   private static Map<String, Row> byMember(SegmentTables t) {

@@ -1,4 +1,4 @@
-package io.tribes.io;
+package io.tribes.config;
 
 import io.tribes.config.TribesConfig;
 import java.util.LinkedHashMap;

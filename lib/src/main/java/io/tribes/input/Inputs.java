@@ -1,4 +1,4 @@
-package io.tribes.io;
+package io.tribes.input;
 
 import java.util.Map;
 import org.apache.spark.sql.Dataset;

@@ -1,4 +1,4 @@
-package io.tribes.segment;
+package io.tribes.stages;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;

@@ -1,4 +1,4 @@
-package io.tribes.io;
+package io.tribes.warehouse;
 
 import static org.apache.spark.sql.functions.array_except;
 import static org.apache.spark.sql.functions.col;
@@ -6,7 +6,7 @@ import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.collect_set;
 import static org.apache.spark.sql.functions.lit;
 
-import io.tribes.segment.SegmentTables;
+import io.tribes.stages.SegmentTables;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.LinkedHashMap;

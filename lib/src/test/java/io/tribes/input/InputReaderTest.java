@@ -1,4 +1,4 @@
-package io.tribes.io;
+package io.tribes.input;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,5 +1,6 @@
-package io.tribes.io;
+package io.tribes.warehouse;
 
+import io.tribes.TribesException;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.tribes.RetryableException;
 import java.io.IOException;
@@ -140,7 +141,7 @@ public final class WarehouseLock implements AutoCloseable {
       throw new RetryableException("warehouse " + warehouse.root() + ": locked by "
           + now.map(Lease::describe).orElse("another run") + " (it took over an expired lease first): retry later");
     } catch (IOException e) {
-      throw new UncheckedIOException("writer lock " + path + ": cannot be taken (" + InputReader.rootMessage(e) + ")", e);
+      throw new UncheckedIOException("writer lock " + path + ": cannot be taken (" + TribesException.rootMessage(e) + ")", e);
     }
   }
 
@@ -181,7 +182,7 @@ public final class WarehouseLock implements AutoCloseable {
       overwrite(warehouse, path, Warehouse.toJson(renewed));
       held = renewed;
     } catch (IOException | RuntimeException e) {
-      LOG.warn("writer lock {}: renewal failed, will retry ({})", path, InputReader.rootMessage(e));
+      LOG.warn("writer lock {}: renewal failed, will retry ({})", path, TribesException.rootMessage(e));
     }
   }
 
@@ -196,7 +197,7 @@ public final class WarehouseLock implements AutoCloseable {
         LOG.info("writer lock {} released", path);
       }
     } catch (IOException | RuntimeException e) {
-      LOG.warn("writer lock {}: not released ({}); it expires at {}", path, InputReader.rootMessage(e),
+      LOG.warn("writer lock {}: not released ({}); it expires at {}", path, TribesException.rootMessage(e),
           held.expiresAt());
     }
   }
@@ -225,7 +226,7 @@ public final class WarehouseLock implements AutoCloseable {
         return null;
       } catch (IOException e) {
         if (attempt >= 3) throw e;
-        LOG.info("writer lock {}: read failed ({}), retrying", path, InputReader.rootMessage(e));
+        LOG.info("writer lock {}: read failed ({}), retrying", path, TribesException.rootMessage(e));
         sleep(Duration.ofMillis(200L * attempt));
       }
     }

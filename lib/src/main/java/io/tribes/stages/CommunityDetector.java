@@ -1,4 +1,4 @@
-package io.tribes.segment;
+package io.tribes.stages;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;

@@ -1,4 +1,4 @@
-package io.tribes.segment;
+package io.tribes.stages;
 
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
