@@ -48,7 +48,7 @@ public final class Forgetting {
     RunManifest m = tonight.withForgotInRetainedRuns(perDate);
     try {
       if (lock != null) lock.verify();
-      warehouse.writeAtomically(warehouse.manifestPath(LocalDate.parse(tonight.runDate())), Warehouse.toJson(m));
+      warehouse.files().writeAtomically(warehouse.layout().manifestPath(LocalDate.parse(tonight.runDate())), ManifestJson.toJson(m));
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }

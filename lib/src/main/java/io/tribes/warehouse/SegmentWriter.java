@@ -92,9 +92,9 @@ public final class SegmentWriter {
     LocalDate date = LocalDate.parse(draft.runDate());
     checkRetained(date);
     try {
-      FileSystem fs = warehouse.fs();
+      FileSystem fs = warehouse.files().fs();
       removeLeftovers(fs);
-      Path staging = warehouse.newStagingDir(date);
+      Path staging = warehouse.layout().newStagingDir(date);
       Map<String, Dataset<Row>> byName = new LinkedHashMap<>();
       byName.put(Warehouse.MEMBER_SEGMENTS, tables.memberSegments().orderBy("community_id", "rank_in_community", "member_id"));
       byName.put(Warehouse.COMMUNITIES, tables.communities().orderBy("community_id"));
@@ -115,7 +115,7 @@ public final class SegmentWriter {
       // The run's own directories: an earlier run of the same date stays committed and untouched.
       String runId = draft.runId();
       for (String table : byName.keySet()) {
-        Path target = warehouse.tableDir(table, date, runId);
+        Path target = warehouse.layout().tableDir(table, date, runId);
         fs.mkdirs(target.getParent());
         rename(fs, new Path(staging, table), target);
         outputs.put(table, new RunManifest.OutputStats(target.toString(), outputs.get(table).rows()));
@@ -123,12 +123,12 @@ public final class SegmentWriter {
       FaultPoint.reached("publish:moved");
       RunManifest manifest = draft.withOutputs(outputs, Instant.now().toString());
       checkLock();
-      warehouse.writeAtomically(warehouse.manifestPath(date), Warehouse.toJson(manifest));
+      warehouse.files().writeAtomically(warehouse.layout().manifestPath(date), ManifestJson.toJson(manifest));
       FaultPoint.reached("publish:manifest");
       if (latestAfter(date).equals(date)) {
         // otherwise _latest already names a later committed run (with its own run id) and stays
-        warehouse.writeAtomically(new Path(warehouse.root(), Warehouse.LATEST),
-            Warehouse.toJson(Warehouse.pointer(date, manifest.runId())));
+        warehouse.files().writeAtomically(warehouse.layout().latest(),
+            ManifestJson.toJson(ManifestJson.pointer(date, manifest.runId())));
       }
       fs.delete(staging, true);
       removeSuperseded(fs, date, runId);
@@ -146,8 +146,7 @@ public final class SegmentWriter {
    * so any other staging directory is a dead run's.
    */
   private void removeLeftovers(FileSystem fs) throws IOException {
-    for (String dir : new String[] {Warehouse.STAGING, Warehouse.TRASH}) {
-      Path p = new Path(warehouse.root(), dir);
+    for (Path p : new Path[] {warehouse.layout().staging(), warehouse.layout().trash()}) {
       if (!fs.exists(p)) continue;
       for (FileStatus s : fs.listStatus(p)) {
         if (!s.getPath().getName().startsWith(".probe-")) fs.delete(s.getPath(), true);
@@ -161,10 +160,10 @@ public final class SegmentWriter {
    */
   private void removeSuperseded(FileSystem fs, LocalDate date, String runId) throws IOException {
     for (String table : Warehouse.TABLES) {
-      Path dir = warehouse.partition(table, date);
+      Path dir = warehouse.layout().partition(table, date);
       if (!fs.exists(dir)) continue;
       for (FileStatus s : fs.listStatus(dir)) {
-        if (!s.getPath().getName().equals(Warehouse.RUN_ID_PREFIX + runId)) {
+        if (!s.getPath().getName().equals(WarehouseLayout.RUN_ID_PREFIX + runId)) {
           fs.delete(s.getPath(), true);
           LOG.info("removed {}: superseded by run {}", s.getPath(), runId);
         }
@@ -183,8 +182,8 @@ public final class SegmentWriter {
     List<LocalDate> committed = warehouse.runDates();
     List<LocalDate> expired = committed.subList(0, Math.max(0, committed.size() - retentionRuns));
     for (LocalDate d : List.copyOf(expired)) {
-      fs.delete(warehouse.manifestPath(d).getParent(), true);
-      for (String table : Warehouse.TABLES) fs.delete(warehouse.partition(table, d), true);
+      fs.delete(warehouse.layout().manifestPath(d).getParent(), true);
+      for (String table : Warehouse.TABLES) fs.delete(warehouse.layout().partition(table, d), true);
       LOG.info("retention: removed run {} (keeping the last {} runs)", d, retentionRuns);
     }
     Map<String, String> kept = new HashMap<>(); // run_date=<date> -> run id
@@ -205,8 +204,8 @@ public final class SegmentWriter {
           for (FileStatus r : fs.listStatus(s.getPath())) {
             String child = r.getPath().getName();
             // another run's directory of a committed date: an interrupted rerun's; legacy files stay
-            if (child.startsWith(Warehouse.RUN_ID_PREFIX)
-                && !child.equals(Warehouse.RUN_ID_PREFIX + kept.get(name))) {
+            if (child.startsWith(WarehouseLayout.RUN_ID_PREFIX)
+                && !child.equals(WarehouseLayout.RUN_ID_PREFIX + kept.get(name))) {
               fs.delete(r.getPath(), true);
               LOG.info("removed {}: not the committed run of its date", r.getPath());
             }

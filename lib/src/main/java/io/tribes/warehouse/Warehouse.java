@@ -1,32 +1,20 @@
 package io.tribes.warehouse;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import io.tribes.TribesException;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
-import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileContext;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * The warehouse layout and its reader API. Readers only ever see committed runs:
+ * A warehouse and its reader API. Readers only ever see committed runs:
  *
  * <pre>
  * &lt;root&gt;/member_segments/run_date=YYYY-MM-DD/run_id=ID/    Parquet
@@ -42,25 +30,26 @@ import org.apache.spark.sql.SparkSession;
  * superseded directory is removed only after that. A {@code run_id=} directory that its date's manifest
  * does not name is not committed. Warehouses written before run ids were in the layout (tables directly
  * under {@code run_date=}) are still read.
+ *
+ * <p>The parts, each a small type of this package: {@link WarehouseLayout} (paths), {@code WarehouseFiles} (file
+ * I/O: atomic small writes), {@code ManifestJson} (the JSON documents), {@link SegmentWriter} (publishing: staging,
+ * commit, retention), {@link WarehouseLock} (one writer at a time) and {@link Forgetting} (opt-outs in history).
  */
 public final class Warehouse {
   public static final String MEMBER_SEGMENTS = "member_segments";
   public static final String COMMUNITIES = "communities";
   public static final String COMMUNITY_EVENTS = "community_events";
   public static final List<String> TABLES = List.of(MEMBER_SEGMENTS, COMMUNITIES, COMMUNITY_EVENTS);
-  static final String LATEST = "_latest";
-  static final String STAGING = "_staging";
-  static final String TRASH = "_trash";
-  static final String RUN_ID_PREFIX = "run_id=";
-  static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private final SparkSession spark;
-  private final Path root;
+  private final WarehouseLayout layout;
+  private final WarehouseFiles files;
 
   public Warehouse(SparkSession spark, String root) {
     if (root == null || root.isBlank()) throw new IllegalArgumentException("root must be a non-empty path");
     this.spark = spark;
-    this.root = new Path(root);
+    this.layout = new WarehouseLayout(new Path(root));
+    this.files = new WarehouseFiles(spark, layout.root());
   }
 
   /** A committed run: its manifest and tables. */
@@ -102,9 +91,9 @@ public final class Warehouse {
   private Dataset<Row> table(String name, RunManifest manifest) {
     LocalDate date = LocalDate.parse(manifest.runDate());
     try {
-      FileSystem fs = fs();
-      Path p = tableDir(name, date, manifest.runId());
-      if (!fs.exists(p)) p = partition(name, date); // the layout before run ids
+      FileSystem fs = files.fs();
+      Path p = layout.tableDir(name, date, manifest.runId());
+      if (!fs.exists(p)) p = layout.partition(name, date); // the layout before run ids
       if (name.equals(COMMUNITY_EVENTS) && !fs.exists(p)) {
         // runs published before community_events existed: no events, same schema
         return spark.createDataFrame(List.of(), io.tribes.stages.CommunityMatcher.EVENTS);
@@ -119,8 +108,8 @@ public final class Warehouse {
   public List<LocalDate> runDates() {
     List<LocalDate> dates = new ArrayList<>();
     try {
-      FileSystem fs = fs();
-      Path runs = new Path(root, "runs");
+      FileSystem fs = files.fs();
+      Path runs = layout.runs();
       if (!fs.exists(runs)) return dates;
       for (FileStatus s : fs.listStatus(runs)) {
         if (s.isDirectory() && fs.exists(new Path(s.getPath(), "manifest.json"))) {
@@ -139,122 +128,28 @@ public final class Warehouse {
   }
 
   public Optional<String> latestRunDate() {
-    Optional<byte[]> bytes = readIfExists(new Path(root, LATEST));
-    if (bytes.isEmpty()) return Optional.empty();
-    try {
-      return Optional.of(JSON.readTree(bytes.get()).get("run_date").asText());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return files.readIfExists(layout.latest()).map(ManifestJson::pointerDate);
   }
 
   public Optional<RunManifest> manifest(LocalDate date) {
-    return readIfExists(manifestPath(date)).map(b -> {
-      try {
-        return JSON.readValue(b, RunManifest.class);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    });
+    return files.readIfExists(layout.manifestPath(date)).map(ManifestJson::manifest);
   }
 
   public Path root() {
-    return root;
+    return layout.root();
   }
 
-  /** {@code <root>/<table>/run_date=<date>}: the date's directory, holding one {@code run_id=} directory per run. */
-  public Path partition(String table, LocalDate date) {
-    return new Path(new Path(root, table), "run_date=" + date);
+  /** Where everything of this warehouse lives. */
+  public WarehouseLayout layout() {
+    return layout;
   }
 
-  /** {@code <root>/<table>/run_date=<date>/run_id=<runId>}: where the run writes the table. */
-  public Path tableDir(String table, LocalDate date, String runId) {
-    if (runId == null || runId.isBlank() || runId.contains("/")) {
-      throw new IllegalArgumentException("runId must be a non-empty name without '/', got '" + runId + "'");
-    }
-    return new Path(partition(table, date), RUN_ID_PREFIX + runId);
-  }
-
-  Path manifestPath(LocalDate date) {
-    return new Path(new Path(new Path(root, "runs"), date.toString()), "manifest.json");
-  }
-
-  Path newStagingDir(LocalDate date) {
-    return new Path(new Path(root, STAGING), date + "_" + UUID.randomUUID());
-  }
-
-  FileSystem fs() throws IOException {
-    return root.getFileSystem(conf());
-  }
-
-  Configuration conf() {
-    return spark.sparkContext().hadoopConfiguration();
-  }
-
-  private Optional<byte[]> readIfExists(Path p) {
-    try {
-      FileSystem fs = fs();
-      if (!fs.exists(p)) return Optional.empty();
-      try (InputStream in = fs.open(p)) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        in.transferTo(out);
-        return Optional.of(out.toByteArray());
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  /** Writes a small file so that readers see the old or the new content, never a partial one or none. */
-  void writeAtomically(Path target, byte[] content) throws IOException {
-    FileSystem fs = fs();
-    fs.mkdirs(target.getParent());
-    String scheme = fs.getUri().getScheme();
-    if (scheme != null && scheme.startsWith("s3")) {
-      // S3: one PUT replaces an object atomically (readers see the old or the new object, never none),
-      // and S3A writes the object only on close; a rename would be a copy and a delete.
-      try (OutputStream out = fs.create(target, true)) {
-        out.write(content);
-      }
-      return;
-    }
-    Path tmp = new Path(target.getParent(), "." + target.getName() + "." + UUID.randomUUID() + ".tmp");
-    try (OutputStream out = fs.create(tmp, false)) {
-      out.write(content);
-    }
-    try {
-      FileContext.getFileContext(target.toUri(), conf()).rename(tmp, target, Options.Rename.OVERWRITE);
-    } catch (UnsupportedOperationException e) {
-      // a file system without an overwriting rename: a short window in which the file is absent
-      fs.delete(target, false);
-      if (!fs.rename(tmp, target)) throw new IOException("cannot rename " + tmp + " to " + target);
-    }
-  }
-
-  static byte[] toJson(Object value) {
-    try {
-      return JSON.writeValueAsString(value).getBytes(StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  static Map<String, String> pointer(LocalDate date, String runId) {
-    return Map.of("run_date", date.toString(), "run_id", runId);
+  WarehouseFiles files() {
+    return files;
   }
 
   /** Fails early, before any work, when the warehouse root cannot be written. */
   public void checkWritable() {
-    try {
-      FileSystem fs = fs();
-      Path probe = new Path(new Path(root, STAGING), ".probe-" + UUID.randomUUID());
-      fs.mkdirs(probe.getParent());
-      try (OutputStream out = fs.create(probe, false)) {
-        out.write(1);
-      }
-      fs.delete(probe, false);
-    } catch (IOException | RuntimeException e) {
-      throw new TribesException("warehouse " + root + ": not writable (" + TribesException.rootMessage(e) + ")", e);
-    }
+    files.checkWritable(layout.staging());
   }
 }

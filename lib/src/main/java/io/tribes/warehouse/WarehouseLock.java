@@ -41,7 +41,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class WarehouseLock implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(WarehouseLock.class);
-  static final String LOCK = "_lock";
 
   /** The lock file's content. */
   public record Lease(
@@ -83,7 +82,7 @@ public final class WarehouseLock implements AutoCloseable {
   }
 
   static Path lockPath(Warehouse warehouse) {
-    return new Path(warehouse.root(), LOCK);
+    return warehouse.layout().lock();
   }
 
   /** This process: user@host pid N. */
@@ -113,7 +112,7 @@ public final class WarehouseLock implements AutoCloseable {
         Instant now = Instant.now();
         Lease mine = new Lease(owner, runDate.toString(), runId, UUID.randomUUID().toString(), now.toString(),
             now.plus(lease).toString());
-        if (createIfAbsent(warehouse, path, Warehouse.toJson(mine))) {
+        if (createIfAbsent(warehouse, path, ManifestJson.toJson(mine))) {
           LOG.info("writer lock {} taken by {}", path, mine.describe());
           return new WarehouseLock(warehouse, mine, lease);
         }
@@ -133,7 +132,7 @@ public final class WarehouseLock implements AutoCloseable {
         // expired: its run died without releasing it. Remove it only if it is still the same lease.
         Optional<Lease> again = read(warehouse, path);
         if (again.isPresent() && again.get().token().equals(other.token())) {
-          warehouse.fs().delete(path, false);
+          warehouse.files().fs().delete(path, false);
           LOG.warn("writer lock {}: took over the expired lease of {}", path, other.describe());
         }
       }
@@ -179,7 +178,7 @@ public final class WarehouseLock implements AutoCloseable {
       }
       Lease renewed = new Lease(held.owner(), held.runDate(), held.runId(), held.token(), held.acquiredAt(),
           Instant.now().plus(lease).toString());
-      overwrite(warehouse, path, Warehouse.toJson(renewed));
+      overwrite(warehouse, path, ManifestJson.toJson(renewed));
       held = renewed;
     } catch (IOException | RuntimeException e) {
       LOG.warn("writer lock {}: renewal failed, will retry ({})", path, TribesException.rootMessage(e));
@@ -207,7 +206,7 @@ public final class WarehouseLock implements AutoCloseable {
     byte[] bytes = readBytes(warehouse, path);
     if (bytes == null) return Optional.empty();
     try {
-      return Optional.of(Warehouse.JSON.readValue(bytes, Lease.class));
+      return Optional.of(ManifestJson.JSON.readValue(bytes, Lease.class));
     } catch (IOException e) {
       return Optional.empty();
     }
@@ -218,7 +217,7 @@ public final class WarehouseLock implements AutoCloseable {
    * (S3A's change detection: another run replaced the lock between the open and the read).
    */
   private static byte[] readBytes(Warehouse warehouse, Path path) throws IOException {
-    FileSystem fs = warehouse.fs();
+    FileSystem fs = warehouse.files().fs();
     for (int attempt = 1; ; attempt++) {
       try (InputStream in = fs.open(path)) {
         return in.readAllBytes();
@@ -242,7 +241,7 @@ public final class WarehouseLock implements AutoCloseable {
 
   /** One atomic create-if-absent of a complete file; true when this call created it. */
   static boolean createIfAbsent(Warehouse warehouse, Path path, byte[] content) throws IOException {
-    FileSystem fs = warehouse.fs();
+    FileSystem fs = warehouse.files().fs();
     String tmpName = "." + path.getName() + "." + UUID.randomUUID() + ".tmp";
     if (isLocal(fs)) {
       java.nio.file.Path target = local(fs, path);
@@ -289,7 +288,7 @@ public final class WarehouseLock implements AutoCloseable {
   }
 
   private static void overwrite(Warehouse warehouse, Path path, byte[] content) throws IOException {
-    FileSystem fs = warehouse.fs();
+    FileSystem fs = warehouse.files().fs();
     if (isLocal(fs)) {
       java.nio.file.Path target = local(fs, path);
       java.nio.file.Path tmp = target.resolveSibling("." + path.getName() + "." + UUID.randomUUID() + ".tmp");
@@ -297,11 +296,11 @@ public final class WarehouseLock implements AutoCloseable {
       Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       return;
     }
-    warehouse.writeAtomically(path, content);
+    warehouse.files().writeAtomically(path, content);
   }
 
   private static void delete(Warehouse warehouse, Path path) throws IOException {
-    FileSystem fs = warehouse.fs();
+    FileSystem fs = warehouse.files().fs();
     if (isLocal(fs)) {
       Files.deleteIfExists(local(fs, path));
       return;
