@@ -165,6 +165,32 @@ class StagesTest {
     assertEquals(canonical(b.communities()), canonical(a.communities()));
   }
 
+  /**
+   * A tiny input's run evaluates Spark SQL interpreted (NightlyPipeline's small-input settings): every table must
+   * be the same, to the bit, as with compiled code.
+   */
+  @Test
+  void interpretedAndCompiledEvaluationGiveTheSameTables() {
+    Interactions data = new Interactions().clique(2, LEFT).clique(3, RIGHT).add("l1", "r1", "reply", 2)
+        .add("l2", "r3", "mention", 1).add("l0", "x", "like", 1);
+    TribesConfig config = new ConfigLoader().defaults();
+    org.apache.spark.sql.RuntimeConfig conf = data.inputs().interactions().sparkSession().conf();
+    SegmentTables compiled = run(data, config);
+    List<Row> members = compiled.memberSegments().orderBy("member_id").collectAsList();
+    List<Row> communities = compiled.communities().orderBy("community_id").collectAsList();
+    conf.set("spark.sql.codegen.wholeStage", "false");
+    conf.set("spark.sql.codegen.factoryMode", "NO_CODEGEN");
+    try {
+      SegmentTables interpreted = run(data, config);
+      assertEquals(members, interpreted.memberSegments().orderBy("member_id").collectAsList());
+      assertEquals(communities, interpreted.communities().orderBy("community_id").collectAsList());
+      assertEquals(compiled.modularity(), interpreted.modularity());
+    } finally {
+      conf.unset("spark.sql.codegen.wholeStage");
+      conf.unset("spark.sql.codegen.factoryMode");
+    }
+  }
+
   /** Rows as text, doubles at 9 significant digits (PageRank sums in another order on the two paths). */
   private static List<String> canonical(org.apache.spark.sql.Dataset<Row> df) {
     return df.collectAsList().stream().map(r -> {
