@@ -161,7 +161,7 @@ public final class PageRank {
     Column flag = personalizationColumn == null ? lit(true)
         : GraphInput.bool(vertices, "vertices", personalizationColumn);
     Dataset<Row> e = settings.edges(edges);
-    RankEngine engine = settings.engine(spark, false);
+    RankEngine engine = settings.engine(spark);
 
     Dataset<Row> v = vertices.select(id.as("id"), flag.as("t"));
     if (vectorVertexLimit > 0) {

@@ -56,9 +56,9 @@ final class RankSettings {
     broadcastVertexLimit = n;
   }
 
-  RankEngine engine(org.apache.spark.sql.SparkSession spark, boolean grouped) {
+  RankEngine engine(org.apache.spark.sql.SparkSession spark) {
     return new RankEngine(spark, dampingFactor, maxIterations, tolerance, checkpointInterval, reliableCheckpoint,
-        broadcastVertexLimit, grouped);
+        broadcastVertexLimit);
   }
 
   /** Edges as (src LONG, dst LONG, w DOUBLE): the weight column (checked) or 1.0. */
