@@ -81,7 +81,8 @@ final class LabelEngine {
       long changed = next.filter(col("changed")).count();
       state = lineage.advance(materialised, next, iteration);
       materialised = state;
-      converged = weighted ? LabelPropagation.converged(resolved, changed, previousChanged, iteration, convergenceThreshold, n)
+      converged = weighted
+          ? LabelPropagation.converged(resolved, changed, previousChanged, iteration, convergenceThreshold, n)
           : changed == 0;
       if (weighted && converged) {
         break;

@@ -65,13 +65,14 @@ import org.apache.spark.sql.catalyst.expressions.XXH64;
  * stops once two consecutive iterations together changed at most {@link #convergenceThreshold} of the labels.
  *
  * <h2>Execution</h2>
- * The adjacency (one row per receiving vertex and neighbour, with parallel edges pre-summed, plus one self
- * row per vertex that carries its current label into the vote) is built and cached once. Each iteration is one
- * join of the adjacency with the current labels and one aggregation per receiving vertex; the labels are
- * broadcast when there are at most {@link #broadcastVertexLimit} vertices (the adjacency is then partitioned by
- * receiver and an iteration needs no shuffle at all), otherwise the adjacency is partitioned by sender and the
- * votes are shuffled. In WEIGHTED mode each iteration's labels are materialised by one job that also counts
- * the changed labels: checkpointed every {@link #checkpointInterval} iterations (default every iteration), which
+ * This class owns the parameters and the one execution choice; the engines are package-private.
+ * <b>DataFrame iterations</b> ({@code LabelEngine}): the adjacency (one row per receiving vertex and
+ * neighbour, with parallel edges pre-summed, plus one self row per vertex that carries its current label into
+ * the vote) is built and cached once. Each iteration is one join of the adjacency with the current labels and
+ * one aggregation per receiving vertex; the labels are broadcast when there are at most
+ * {@link #broadcastVertexLimit} vertices (the adjacency is then partitioned by receiver and an iteration needs
+ * no shuffle at all), otherwise the adjacency is partitioned by sender and the votes are shuffled. In WEIGHTED
+ * mode each iteration's labels are materialised by one job that also counts the changed labels: checkpointed every {@link #checkpointInterval} iterations (default every iteration), which
  * cuts the lineage, persisted otherwise. GRAPHALYTICS mode needs no per-iteration result, so the iterations
  * between two checkpoints are chained into one plan and run as one job (a larger checkpointInterval, e.g. 10,
  * is then faster: fewer jobs and no per-iteration materialisation).
@@ -80,7 +81,8 @@ import org.apache.spark.sql.catalyst.expressions.XXH64;
  * <p><b>Label vector</b> (GRAPHALYTICS mode without seeds, at most {@link #vectorVertexLimit} vertices, the
  * default): instead of the DataFrame iterations above, the labels are held in a dense array on the driver and
  * the neighbour lists in cached blocks; each iteration is one Spark job that broadcasts the labels and returns
- * every block's new labels (see {@code LabelVector}). Same result, label for label.
+ * every block's new labels (see {@code LabelVector}: the {@code VectorDriver} loop over {@code Csr} blocks, the
+ * adjacency layout the in-memory {@link Subgraph} kernels use too). Same result, label for label.
  */
 public final class LabelPropagation {
   /** Scoring and stopping semantics; see the class comment. */

@@ -38,7 +38,8 @@ import org.apache.spark.sql.SparkSession;
  *       iteration) and on every executor, 8 bytes x V for the sorted ids on both, and about 12 bytes per
  *       distinct edge for the cached blocks. The iterations grow no lineage, so this execution never
  *       checkpoints: {@link #checkpointInterval}, {@link #reliableCheckpoint} and {@link #broadcastVertexLimit}
- *       do not apply to it.
+ *       do not apply to it. It is {@code RankVector}: the {@code VectorDriver} loop over {@code Csr} blocks, whose
+ *       transition and sum kernels {@link Subgraph#pageRank} runs too.
  *   <li><b>DataFrame iterations</b> (more vertices, or {@code vectorVertexLimit(0)}): the transition
  *       probabilities are computed once into a cached adjacency; each iteration is one join with the ranks
  *       (broadcast when there are at most {@link #broadcastVertexLimit} vertices, so that the iteration needs no
