@@ -141,16 +141,16 @@ final class Csr implements Serializable {
   }
 
   /**
-   * PageRank's kernel: per row, {@code init} + &Sigma; (f x[col]) val over the entries in row order (for in-edge
-   * rows built from source-ordered edges: ascending source).
+   * PageRank's kernel: per row, {@code init} + &Sigma; x[col] val over the entries in row order (for in-edge rows
+   * built from source-ordered edges: ascending source).
    */
-  double[] multiply(double[] x, double f, double init) {
+  double[] multiply(double[] x, double init) {
     int width = width();
     double[] out = new double[width];
     for (int v = 0; v < width; v++) {
       double sum = init;
       for (int j = off[v]; j < off[v + 1]; j++) {
-        sum += f * x[col[j]] * val[j];
+        sum += x[col[j]] * val[j];
       }
       out[v] = sum;
     }

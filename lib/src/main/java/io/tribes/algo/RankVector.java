@@ -81,7 +81,7 @@ final class RankVector {
       }
       double k = (1 - d) + d * sink;
       // per destination: sum of pr(u) p(u, v), sources ascending
-      double[] next = driver.step(matrix, pr, (block, x) -> block.multiply(x, 1.0, 0.0));
+      double[] next = driver.step(matrix, pr, (block, x) -> block.multiply(x, 0.0));
       residual = 0;
       for (int v = 0; v < n; v++) {
         next[v] = teleport[v] * k + d * next[v];

@@ -313,7 +313,9 @@ public final class Subgraph {
       iteration++;
       double sink = 0;
       for (int v = 0; v < n; v++) if (out.off[v] == out.off[v + 1]) sink += pr[v];
-      double[] next = in.multiply(pr, d, p * ((1 - d) + d * sink));
+      double[] sent = new double[n]; // d * pr(u), the factor each in-edge sum takes first
+      for (int v = 0; v < n; v++) sent[v] = d * pr[v];
+      double[] next = in.multiply(sent, p * ((1 - d) + d * sink));
       residual = 0;
       for (int v = 0; v < n; v++) residual += Math.abs(next[v] - pr[v]);
       pr = next;
