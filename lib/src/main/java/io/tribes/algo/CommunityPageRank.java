@@ -37,7 +37,7 @@ public final class CommunityPageRank {
 
   private final Dataset<Row> vertices;
   private final Dataset<Row> edges;
-  private final RankSettings settings = new RankSettings();
+  private final Settings settings = new Settings();
 
   /**
    * @param vertices id, community LONG (null = no community: gets no row)

@@ -72,8 +72,9 @@ import org.apache.spark.sql.catalyst.expressions.XXH64;
  * one aggregation per receiving vertex; the labels are broadcast when there are at most
  * {@link #broadcastVertexLimit} vertices (the adjacency is then partitioned by receiver and an iteration needs
  * no shuffle at all), otherwise the adjacency is partitioned by sender and the votes are shuffled. In WEIGHTED
- * mode each iteration's labels are materialised by one job that also counts the changed labels: checkpointed every {@link #checkpointInterval} iterations (default every iteration), which
- * cuts the lineage, persisted otherwise. GRAPHALYTICS mode needs no per-iteration result, so the iterations
+ * mode each iteration's labels are materialised by one job that also counts the changed labels: checkpointed
+ * every {@link #checkpointInterval} iterations (default every iteration), which cuts the lineage, persisted
+ * otherwise. GRAPHALYTICS mode needs no per-iteration result, so the iterations
  * between two checkpoints are chained into one plan and run as one job (a larger checkpointInterval, e.g. 10,
  * is then faster: fewer jobs and no per-iteration materialisation).
  * The returned labels are persisted or checkpointed; unpersist them when done.
@@ -93,18 +94,12 @@ public final class LabelPropagation {
 
   private final Dataset<Row> vertices;
   private final Dataset<Row> edges;
+  private final Settings settings = new Settings();
   private Mode mode = Mode.WEIGHTED;
   private boolean directed = true;
-  private int maxIterations = 20;
   private double convergenceThreshold = 0.0;
-  private String weightColumn;
-  private boolean weightColumnSet;
   private String seedColumn;
-  private int checkpointInterval = 1;
-  private boolean reliableCheckpoint;
-  private long broadcastVertexLimit = 2_000_000L;
   private long maxCommunitySize;
-  private long vectorVertexLimit = 20_000_000L;
   private double resolution;
 
   public LabelPropagation(Dataset<Row> vertices, Dataset<Row> edges) {
@@ -126,10 +121,7 @@ public final class LabelPropagation {
 
   /** Iteration cap, &gt; 0, default 20; GRAPHALYTICS runs exactly this many iterations. */
   public LabelPropagation maxIterations(int n) {
-    if (n <= 0) {
-      throw new IllegalArgumentException("maxIterations must be > 0, got " + n);
-    }
-    this.maxIterations = n;
+    settings.maxIterations(n);
     return this;
   }
 
@@ -147,11 +139,7 @@ public final class LabelPropagation {
    * means unweighted.
    */
   public LabelPropagation weightColumn(String col) {
-    if (col != null && col.isBlank()) {
-      throw new IllegalArgumentException("weightColumn must not be blank, got '" + col + "'");
-    }
-    this.weightColumn = col;
-    this.weightColumnSet = true;
+    settings.weightColumn(col);
     return this;
   }
 
@@ -166,16 +154,13 @@ public final class LabelPropagation {
 
   /** Checkpoint the labels every k iterations (&gt;= 0; 0 = never), default 1: a local checkpoint costs no more than the caching every iteration does anyway, and an un-cut plan makes each iteration slower than the last. */
   public LabelPropagation checkpointInterval(int k) {
-    if (k < 0) {
-      throw new IllegalArgumentException("checkpointInterval must be >= 0, got " + k);
-    }
-    this.checkpointInterval = k;
+    settings.checkpointInterval(k);
     return this;
   }
 
   /** false (default): localCheckpoint; true: Dataset.checkpoint() into the SparkContext checkpoint dir. */
   public LabelPropagation reliableCheckpoint(boolean b) {
-    this.reliableCheckpoint = b;
+    settings.reliableCheckpoint = b;
     return this;
   }
 
@@ -184,10 +169,7 @@ public final class LabelPropagation {
    * 2,000,000. Only the execution plan changes, never the result.
    */
   public LabelPropagation broadcastVertexLimit(long n) {
-    if (n < 0) {
-      throw new IllegalArgumentException("broadcastVertexLimit must be >= 0, got " + n);
-    }
-    this.broadcastVertexLimit = n;
+    settings.broadcastVertexLimit(n);
     return this;
   }
 
@@ -249,21 +231,15 @@ public final class LabelPropagation {
    * executor (12 bytes x V: about 240 MB at 20M vertices). Only the execution changes, never the result.
    */
   public LabelPropagation vectorVertexLimit(long n) {
-    if (n < 0 || n > PageRank.MAX_VECTOR_VERTICES) {
-      throw new IllegalArgumentException("vectorVertexLimit must be in [0, " + PageRank.MAX_VECTOR_VERTICES
-          + "], got " + n);
-    }
-    this.vectorVertexLimit = n;
+    settings.vectorVertexLimit(n);
     return this;
   }
 
   /** Runs the algorithm; see the class comment. */
   public Result run() {
     SparkSession spark = GraphInput.session(vertices);
-    Lineage lineage = new Lineage(spark, checkpointInterval, reliableCheckpoint);
+    Lineage lineage = new Lineage(spark, settings.checkpointInterval, settings.reliableCheckpoint);
     boolean weighted = mode == Mode.WEIGHTED;
-    boolean capped = weighted && maxCommunitySize > 0;
-    boolean resolved = weighted && resolution > 0;
 
     Column id = GraphInput.integral(vertices, "vertices", GraphInput.ID);
     Column seed = seedColumn == null ? id
@@ -280,18 +256,18 @@ public final class LabelPropagation {
       return new Result(empty, 0, true);
     }
     int partitions = GraphInput.shufflePartitions(spark);
-    if (!weighted && seedColumn == null && n <= vectorVertexLimit) {
+    if (!weighted && seedColumn == null && n <= settings.vectorVertexLimit) {
       long[] sorted = VectorDriver.collect(ids, (int) n, false, "label propagation").sorted();
-      return new LabelVector(maxIterations, directed).run(spark, sorted, e, partitions);
+      return new LabelVector(settings.maxIterations, directed).run(spark, sorted, e, partitions);
     }
     Dataset<Row> state = vertices.select(id.as("id"), seed.as("label"));
-    return new LabelEngine(lineage, mode, directed, maxIterations, convergenceThreshold, broadcastVertexLimit,
-        maxCommunitySize, resolution).run(e, ids, state, n, partitions);
+    return new LabelEngine(lineage, mode, directed, settings.maxIterations, convergenceThreshold,
+        settings.broadcastVertexLimit, maxCommunitySize, resolution).run(e, ids, state, n, partitions);
   }
 
   /** Edge weight as DOUBLE: the weight column in WEIGHTED mode (when there is one), else 1.0. */
   private Column weightOf(boolean weighted) {
-    String w = weighted ? GraphInput.resolveWeight(edges, weightColumn, !weightColumnSet) : null;
+    String w = weighted ? GraphInput.resolveWeight(edges, settings.weightColumn, !settings.weightColumnSet) : null;
     if (w == null) {
       return lit(1.0);
     }

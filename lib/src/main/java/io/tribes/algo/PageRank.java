@@ -56,9 +56,8 @@ import org.apache.spark.sql.SparkSession;
 public final class PageRank {
   private final Dataset<Row> vertices;
   private final Dataset<Row> edges;
-  private final RankSettings settings = new RankSettings();
+  private final Settings settings = new Settings();
   private String personalizationColumn;
-  private long vectorVertexLimit = 20_000_000L;
 
   /** The largest {@link #vectorVertexLimit}: the rank vector is one Java array. */
   public static final long MAX_VECTOR_VERTICES = Integer.MAX_VALUE - 8;
@@ -144,10 +143,7 @@ public final class PageRank {
    * runs. Only the execution changes.
    */
   public PageRank vectorVertexLimit(long n) {
-    if (n < 0 || n > MAX_VECTOR_VERTICES) {
-      throw new IllegalArgumentException("vectorVertexLimit must be in [0, " + MAX_VECTOR_VERTICES + "], got " + n);
-    }
-    this.vectorVertexLimit = n;
+    settings.vectorVertexLimit(n);
     return this;
   }
 
@@ -161,9 +157,9 @@ public final class PageRank {
     RankEngine engine = settings.engine(spark);
 
     Dataset<Row> v = vertices.select(id.as("id"), flag.as("t"));
-    if (vectorVertexLimit > 0) {
+    if (settings.vectorVertexLimit > 0) {
       long rows = v.count(); // a plain count: the vector execution checks the ids itself
-      if (rows > 0 && rows <= vectorVertexLimit) {
+      if (rows > 0 && rows <= settings.vectorVertexLimit) {
         return runVector(spark, v, e, (int) rows);
       }
     }
