@@ -204,8 +204,7 @@ final class Csr implements Serializable {
     int[] s;
     int[] t;
     double[] w;
-    /** The block the edges go to, and the block they come from (see {@link VectorDriver}). */
-    int origin;
+    /** The block the edges come from: {@link RankVector} counts the chunks in source-block order. */
     int from;
 
     Edges(int capacity) {
