@@ -15,8 +15,8 @@ import java.util.HashMap;
  * edges are held sorted, so results do not depend on the input's order.
  *
  * <p>Vertices are indexed 0..n-1 in ascending id order. Edges whose endpoints are not both vertices are
- * dropped. This class is the in-memory driver; the kernels are shared: PageRank runs on {@link Csr} (as the
- * Spark blocks of {@link RankVector} do), weighted propagation and the merge on {@link Ties}.
+ * dropped. This class is the in-memory driver; the kernels are shared: PageRank runs on {@code Csr} (as the
+ * Spark blocks of {@code RankVector} do), weighted propagation and the merge on {@code Ties}.
  */
 public final class Subgraph {
   private final long[] ids;
