@@ -52,7 +52,7 @@ public final class CommunityMerge {
    */
   public static Dataset<Row> run(Dataset<Row> labels, Dataset<Row> edges, double resolution, long maxSize,
       int rounds, int partitions) {
-    Dataset<Row> ties = LabelPropagation.ties(edges.select(col("src"), col("dst"), col("weight").as("w")))
+    Dataset<Row> ties = LabelEngine.ties(edges.select(col("src"), col("dst"), col("weight").as("w")))
         .select(col("dst").as("v"), col("src").as("u"), col("w"))
         .persist(StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> units = ties.groupBy("v").agg(sum("w").as("s"), count(lit(1)).as("d"))

@@ -30,15 +30,14 @@ import org.apache.spark.storage.StorageLevel;
  * <p>Execution: communities are small, so each is ranked whole in memory by one task ({@link Subgraph},
  * {@link Subgraphs}): one shuffle of the intra-community edges by community and one pass, however many
  * iterations run; no per-iteration Spark jobs. Sums run in a fixed (sorted) order, so the scores are
- * identical bit for bit whatever the partitioning. The checkpoint and broadcast settings do not apply and are
- * accepted for compatibility. The returned scores are persisted; unpersist them when done.
+ * identical bit for bit whatever the partitioning. The returned scores are persisted; unpersist them when done.
  */
 public final class CommunityPageRank {
   private static final String COMMUNITY = "community";
 
   private final Dataset<Row> vertices;
   private final Dataset<Row> edges;
-  private final RankSettings settings = new RankSettings();
+  private final Settings settings = new Settings();
 
   /**
    * @param vertices id, community LONG (null = no community: gets no row)
@@ -70,24 +69,6 @@ public final class CommunityPageRank {
   /** As {@link PageRank#weightColumn}. */
   public CommunityPageRank weightColumn(String col) {
     settings.weightColumn(col);
-    return this;
-  }
-
-  /** Checkpoint every k iterations (&gt;= 0; 0 = never), default 1: a local checkpoint costs no more than the caching every iteration does anyway, and an un-cut plan makes each iteration slower than the last. */
-  public CommunityPageRank checkpointInterval(int k) {
-    settings.checkpointInterval(k);
-    return this;
-  }
-
-  /** false (default): localCheckpoint; true: Dataset.checkpoint() into the SparkContext checkpoint dir. */
-  public CommunityPageRank reliableCheckpoint(boolean b) {
-    settings.reliableCheckpoint = b;
-    return this;
-  }
-
-  /** As {@link PageRank#broadcastVertexLimit}. */
-  public CommunityPageRank broadcastVertexLimit(long n) {
-    settings.broadcastVertexLimit(n);
     return this;
   }
 

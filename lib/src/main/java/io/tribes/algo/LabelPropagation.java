@@ -1,27 +1,13 @@
 package io.tribes.algo;
 
-import static org.apache.spark.sql.functions.bitwise_not;
-import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.floor;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.max;
-import static org.apache.spark.sql.functions.round;
-import static org.apache.spark.sql.functions.struct;
-import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.when;
-import static org.apache.spark.sql.functions.xxhash64;
 
-import java.util.Arrays;
-import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.expressions.XXH64;
-import org.apache.spark.sql.types.DataTypes;
 
 /**
  * Label propagation community detection on Spark DataFrames (GraphFrames conventions: vertices {@code id},
@@ -79,14 +65,16 @@ import org.apache.spark.sql.types.DataTypes;
  * stops once two consecutive iterations together changed at most {@link #convergenceThreshold} of the labels.
  *
  * <h2>Execution</h2>
- * The adjacency (one row per receiving vertex and neighbour, with parallel edges pre-summed, plus one self
- * row per vertex that carries its current label into the vote) is built and cached once. Each iteration is one
- * join of the adjacency with the current labels and one aggregation per receiving vertex; the labels are
- * broadcast when there are at most {@link #broadcastVertexLimit} vertices (the adjacency is then partitioned by
- * receiver and an iteration needs no shuffle at all), otherwise the adjacency is partitioned by sender and the
- * votes are shuffled. In WEIGHTED mode each iteration's labels are materialised by one job that also counts
- * the changed labels: checkpointed every {@link #checkpointInterval} iterations (default every iteration), which
- * cuts the lineage, persisted otherwise. GRAPHALYTICS mode needs no per-iteration result, so the iterations
+ * This class owns the parameters and the one execution choice; the engines are package-private.
+ * <b>DataFrame iterations</b> ({@code LabelEngine}): the adjacency (one row per receiving vertex and
+ * neighbour, with parallel edges pre-summed, plus one self row per vertex that carries its current label into
+ * the vote) is built and cached once. Each iteration is one join of the adjacency with the current labels and
+ * one aggregation per receiving vertex; the labels are broadcast when there are at most
+ * {@link #broadcastVertexLimit} vertices (the adjacency is then partitioned by receiver and an iteration needs
+ * no shuffle at all), otherwise the adjacency is partitioned by sender and the votes are shuffled. In WEIGHTED
+ * mode each iteration's labels are materialised by one job that also counts the changed labels: checkpointed
+ * every {@link #checkpointInterval} iterations (default every iteration), which cuts the lineage, persisted
+ * otherwise. GRAPHALYTICS mode needs no per-iteration result, so the iterations
  * between two checkpoints are chained into one plan and run as one job (a larger checkpointInterval, e.g. 10,
  * is then faster: fewer jobs and no per-iteration materialisation).
  * The returned labels are persisted or checkpointed; unpersist them when done.
@@ -94,7 +82,8 @@ import org.apache.spark.sql.types.DataTypes;
  * <p><b>Label vector</b> (GRAPHALYTICS mode without seeds, at most {@link #vectorVertexLimit} vertices, the
  * default): instead of the DataFrame iterations above, the labels are held in a dense array on the driver and
  * the neighbour lists in cached blocks; each iteration is one Spark job that broadcasts the labels and returns
- * every block's new labels (see {@code LabelVector}). Same result, label for label.
+ * every block's new labels (see {@code LabelVector}: the {@code VectorDriver} loop over {@code Csr} blocks, the
+ * adjacency layout the in-memory {@link Subgraph} kernels use too). Same result, label for label.
  */
 public final class LabelPropagation {
   /** Scoring and stopping semantics; see the class comment. */
@@ -105,18 +94,12 @@ public final class LabelPropagation {
 
   private final Dataset<Row> vertices;
   private final Dataset<Row> edges;
+  private final Settings settings = new Settings();
   private Mode mode = Mode.WEIGHTED;
   private boolean directed = true;
-  private int maxIterations = 20;
   private double convergenceThreshold = 0.0;
-  private String weightColumn;
-  private boolean weightColumnSet;
   private String seedColumn;
-  private int checkpointInterval = 1;
-  private boolean reliableCheckpoint;
-  private long broadcastVertexLimit = 2_000_000L;
   private long maxCommunitySize;
-  private long vectorVertexLimit = 20_000_000L;
   private double resolution;
 
   public LabelPropagation(Dataset<Row> vertices, Dataset<Row> edges) {
@@ -138,10 +121,7 @@ public final class LabelPropagation {
 
   /** Iteration cap, &gt; 0, default 20; GRAPHALYTICS runs exactly this many iterations. */
   public LabelPropagation maxIterations(int n) {
-    if (n <= 0) {
-      throw new IllegalArgumentException("maxIterations must be > 0, got " + n);
-    }
-    this.maxIterations = n;
+    settings.maxIterations(n);
     return this;
   }
 
@@ -159,11 +139,7 @@ public final class LabelPropagation {
    * means unweighted.
    */
   public LabelPropagation weightColumn(String col) {
-    if (col != null && col.isBlank()) {
-      throw new IllegalArgumentException("weightColumn must not be blank, got '" + col + "'");
-    }
-    this.weightColumn = col;
-    this.weightColumnSet = true;
+    settings.weightColumn(col);
     return this;
   }
 
@@ -178,16 +154,13 @@ public final class LabelPropagation {
 
   /** Checkpoint the labels every k iterations (&gt;= 0; 0 = never), default 1: a local checkpoint costs no more than the caching every iteration does anyway, and an un-cut plan makes each iteration slower than the last. */
   public LabelPropagation checkpointInterval(int k) {
-    if (k < 0) {
-      throw new IllegalArgumentException("checkpointInterval must be >= 0, got " + k);
-    }
-    this.checkpointInterval = k;
+    settings.checkpointInterval(k);
     return this;
   }
 
   /** false (default): localCheckpoint; true: Dataset.checkpoint() into the SparkContext checkpoint dir. */
   public LabelPropagation reliableCheckpoint(boolean b) {
-    this.reliableCheckpoint = b;
+    settings.reliableCheckpoint = b;
     return this;
   }
 
@@ -196,10 +169,7 @@ public final class LabelPropagation {
    * 2,000,000. Only the execution plan changes, never the result.
    */
   public LabelPropagation broadcastVertexLimit(long n) {
-    if (n < 0) {
-      throw new IllegalArgumentException("broadcastVertexLimit must be >= 0, got " + n);
-    }
-    this.broadcastVertexLimit = n;
+    settings.broadcastVertexLimit(n);
     return this;
   }
 
@@ -261,21 +231,15 @@ public final class LabelPropagation {
    * executor (12 bytes x V: about 240 MB at 20M vertices). Only the execution changes, never the result.
    */
   public LabelPropagation vectorVertexLimit(long n) {
-    if (n < 0 || n > PageRank.MAX_VECTOR_VERTICES) {
-      throw new IllegalArgumentException("vectorVertexLimit must be in [0, " + PageRank.MAX_VECTOR_VERTICES
-          + "], got " + n);
-    }
-    this.vectorVertexLimit = n;
+    settings.vectorVertexLimit(n);
     return this;
   }
 
   /** Runs the algorithm; see the class comment. */
   public Result run() {
     SparkSession spark = GraphInput.session(vertices);
-    Lineage lineage = new Lineage(spark, checkpointInterval, reliableCheckpoint);
+    Lineage lineage = new Lineage(spark, settings.checkpointInterval, settings.reliableCheckpoint);
     boolean weighted = mode == Mode.WEIGHTED;
-    boolean capped = weighted && maxCommunitySize > 0;
-    boolean resolved = weighted && resolution > 0;
 
     Column id = GraphInput.integral(vertices, "vertices", GraphInput.ID);
     Column seed = seedColumn == null ? id
@@ -292,178 +256,24 @@ public final class LabelPropagation {
       return new Result(empty, 0, true);
     }
     int partitions = GraphInput.shufflePartitions(spark);
-    if (!weighted && seedColumn == null && n <= vectorVertexLimit) {
-      return new LabelVector(maxIterations, directed).run(spark, sortedIds(ids, n), e, partitions);
+    if (!weighted && seedColumn == null && n <= settings.vectorVertexLimit) {
+      long[] sorted = VectorDriver.collect(ids, (int) n, false, "label propagation").sorted();
+      return new LabelVector(settings.maxIterations, directed).run(spark, sorted, e, partitions);
     }
-    boolean bc = n <= broadcastVertexLimit;
-
-    Dataset<Row> adj = Lineage.persist(adjacency(e, ids, bc, weighted, resolved, partitions, bc ? "dst" : "src"));
-    adj.count();
-
     Dataset<Row> state = vertices.select(id.as("id"), seed.as("label"));
-    if (!bc) {
-      state = state.repartition(partitions, col("id"));
-    }
-    Dataset<Row> materialised = null;
-    int iteration = 0;
-    boolean converged = false;
-    long previousChanged = 0;
-    while (iteration < maxIterations) {
-      iteration++;
-      Dataset<Row> stepped = step(adj, state, bc, capped, resolved, weighted, iteration);
-      if (!weighted && iteration < maxIterations && !lineage.checkpointAt(iteration)) {
-        // GRAPHALYTICS needs no per-iteration result: chain the iteration lazily up to the next checkpoint.
-        state = stepped;
-        continue;
-      }
-      Dataset<Row> next = lineage.hold(stepped, iteration);
-      long changed = next.filter(col("changed")).count();
-      state = lineage.advance(materialised, next, iteration);
-      materialised = state;
-      converged = weighted ? converged(resolved, changed, previousChanged, iteration, convergenceThreshold, n)
-          : changed == 0;
-      if (weighted && converged) {
-        break;
-      }
-      previousChanged = changed;
-    }
-    adj.unpersist(false);
-    return new Result(state.select(col("id"), col("label")), iteration, converged);
-  }
-
-  /** The (distinct, non-null: checked by the count) vertex ids, sorted ascending. */
-  private static long[] sortedIds(Dataset<Row> ids, long n) {
-    List<long[]> parts = ids.queryExecution().toRdd().toJavaRDD().mapPartitions(
-        (java.util.Iterator<org.apache.spark.sql.catalyst.InternalRow> it) -> {
-          long[] out = new long[64];
-          int k = 0;
-          while (it.hasNext()) {
-            if (k == out.length) {
-              out = Arrays.copyOf(out, k * 2);
-            }
-            out[k++] = it.next().getLong(0);
-          }
-          return List.of(Arrays.copyOf(out, k)).iterator();
-        }).collect();
-    long[] all = new long[Math.toIntExact(n)];
-    int at = 0;
-    for (long[] p : parts) {
-      if (at + p.length > all.length) {
-        throw new IllegalStateException("the vertices changed while label propagation read them");
-      }
-      System.arraycopy(p, 0, all, at, p.length);
-      at += p.length;
-    }
-    if (at != all.length) {
-      throw new IllegalStateException("the vertices changed while label propagation read them");
-    }
-    Arrays.sort(all);
-    return all;
+    return new LabelEngine(lineage, mode, directed, settings.maxIterations, convergenceThreshold,
+        settings.broadcastVertexLimit, maxCommunitySize, resolution).run(e, ids, state, n, partitions);
   }
 
   /** Edge weight as DOUBLE: the weight column in WEIGHTED mode (when there is one), else 1.0. */
   private Column weightOf(boolean weighted) {
-    String w = weighted ? GraphInput.resolveWeight(edges, weightColumn, !weightColumnSet) : null;
+    String w = weighted ? GraphInput.resolveWeight(edges, settings.weightColumn, !settings.weightColumnSet) : null;
     if (w == null) {
       return lit(1.0);
     }
     Column c = GraphInput.numeric(edges, "edges", w);
     GraphInput.checkWeights(edges, w, c);
     return c;
-  }
-
-  /**
-   * One row per (receiver {@code dst}, neighbour {@code src}) with the summed LONG vote weight {@code w}, plus
-   * one self row (dst = src = v) per vertex: weight 0 in GRAPHALYTICS mode (plus real self-loops), the weight
-   * of v's strongest tie in WEIGHTED mode (0 with a resolution, where every row also carries the receiver's
-   * penalty {@code p}); hash-partitioned by {@code key}.
-   */
-  private Dataset<Row> adjacency(Dataset<Row> e, Dataset<Row> ids, boolean bc, boolean weighted, boolean resolved,
-      int partitions, String key) {
-    Dataset<Row> within = GraphInput.withinVertices(e, ids, bc);
-    Dataset<Row> forward = within.select(col("dst"), col("src"), col("w"));
-    Dataset<Row> backward = within.select(col("src").as("dst"), col("dst").as("src"), col("w"));
-    Dataset<Row> self = ids.select(col("id").as("dst"), col("id").as("src"), lit(0L).as("w"));
-    if (!weighted) {
-      if (!directed) {
-        backward = backward.filter(col("dst").notEqual(col("src")));
-      }
-      Dataset<Row> votes = forward.union(backward).select(col("dst"), col("src"), lit(1L).as("w"));
-      // partitioned first, so that summing parallel edges needs no second shuffle
-      return votes.union(self).repartition(partitions, col(key)).groupBy("dst", "src").agg(sum("w").as("w"));
-    }
-    Dataset<Row> ties = ties(within);
-    if (resolved) {
-      Column p = floor(lit(resolution).multiply(col("strength").cast(DataTypes.DoubleType)
-          .divide(col("degree").cast(DataTypes.DoubleType))));
-      Dataset<Row> penalty = ties.groupBy("dst").agg(sum("w").as("strength"), count(lit(1)).as("degree"))
-          .select(col("dst"), p.as("p"));
-      Dataset<Row> receivers = self.join(penalty, new String[] {"dst"}, "left_outer")
-          .select(col("dst"), col("src"), col("w"), coalesce(col("p"), lit(0L)).as("p"));
-      Dataset<Row> tiesPenalised = ties.join(penalty, "dst").select("dst", "src", "w", "p");
-      return tiesPenalised.union(receivers).repartition(partitions, col(key));
-    }
-    Dataset<Row> strongest = ties.groupBy("dst").agg(max("w").as("sw"));
-    Dataset<Row> selfWeighted = self.join(strongest, "dst")
-        .select(col("dst"), col("src"), col("sw").as("w"));
-    Dataset<Row> isolated = self.join(strongest, self.col("dst").equalTo(strongest.col("dst")), "left_anti");
-    return ties.union(selfWeighted).union(isolated).repartition(partitions, col(key));
-  }
-
-  /**
-   * The WEIGHTED ties of edges (src, dst, w DOUBLE): one row per (receiver {@code dst}, neighbour {@code src})
-   * for both directions, weights in fixed point per edge and summed as LONG {@code w}, self-loops and weights
-   * of 0 dropped. Label propagation votes with them and {@link CommunityMerge} sums them between communities.
-   */
-  static Dataset<Row> ties(Dataset<Row> edges) {
-    Column fixed = round(col("w").multiply(WEIGHT_SCALE)).cast(DataTypes.LongType);
-    return edges.select(col("dst"), col("src"), col("w"))
-        .union(edges.select(col("src").as("dst"), col("dst").as("src"), col("w")))
-        .filter(col("dst").notEqual(col("src")))
-        .select(col("dst"), col("src"), fixed.as("w"))
-        .filter(col("w").gt(0))
-        .groupBy("dst", "src").agg(sum("w").as("w"));
-  }
-
-  /**
-   * One synchronous iteration: columns id, label, changed. Every vertex has a self row in the adjacency, so
-   * every vertex gets exactly one row, and its current label is a candidate.
-   */
-  private Dataset<Row> step(Dataset<Row> adj, Dataset<Row> state, boolean bc, boolean capped, boolean resolved,
-      boolean weighted, int iteration) {
-    // Fresh names for the sender side: adjacency and labels share lineage, so Dataset-bound columns would be
-    // ambiguous after the join.
-    Dataset<Row> labels = state.select(col("id").as("s_id"), col("label").as("s_label"));
-    if (capped || resolved) {
-      Dataset<Row> sizes = labels.groupBy("s_label").agg(count(lit(1)).as("s_size"));
-      labels = labels.join(sizes, "s_label").select(col("s_id"), col("s_label"), col("s_size"));
-    }
-    Dataset<Row> sent = bc ? broadcast(labels) : labels;
-    Dataset<Row> votes = adj.join(sent, col("src").equalTo(col("s_id")))
-        .groupBy(col("dst"), col("s_label").as("label"))
-        .agg(sum(col("w")).as("score"),
-            max(col("src").equalTo(col("dst"))).as("current"),
-            capped || resolved ? max(col("s_size")).as("size") : lit(0L).as("size"),
-            resolved ? max(col("p")).as("p") : lit(0L).as("p"));
-    // Best candidate: highest score, ties to the smallest label (bitwise_not reverses LONG order without
-    // overflow). With a size cap, labels at the cap are not eligible unless current.
-    Column eligible = capped ? col("current").or(col("size").lt(maxCommunitySize)) : lit(true);
-    Column score = col("score");
-    if (resolved) { // exactly resolvedScore: ties - penalty x others, in doubles from exact LONGs
-      Column others = col("size").minus(when(col("current"), lit(1L)).otherwise(lit(0L)));
-      score = col("score").cast(DataTypes.DoubleType)
-          .minus(col("p").cast(DataTypes.DoubleType).multiply(others.cast(DataTypes.DoubleType)));
-    }
-    Column rank = weighted ? struct(eligible.as("e"), score.as("s"), bitwise_not(col("label")).as("l"))
-        : struct(score.as("s"), bitwise_not(col("label")).as("l"));
-    Dataset<Row> best = votes.groupBy(col("dst"))
-        .agg(max(rank).as("best"), max(when(col("current"), col("label"))).as("old"));
-    Column label = bitwise_not(col("best.l"));
-    if (resolved) { // semi-synchronous: the other half keeps its label (see updates)
-      Column updates = xxhash64(col("dst"), lit(iteration)).bitwiseAND(lit(1L)).equalTo(lit(0L));
-      label = when(updates, label).otherwise(col("old"));
-    }
-    return best.select(col("dst").as("id"), label.as("label"), label.notEqual(col("old")).as("changed"));
   }
 
   /**

@@ -5,14 +5,10 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
 
 import java.util.Arrays;
-import java.util.Collections;
-import java.util.Iterator;
-import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.catalyst.InternalRow;
 
 /**
  * PageRank on Spark DataFrames (GraphFrames conventions: vertices {@code id}, directed edges {@code src -> dst},
@@ -42,7 +38,8 @@ import org.apache.spark.sql.catalyst.InternalRow;
  *       iteration) and on every executor, 8 bytes x V for the sorted ids on both, and about 12 bytes per
  *       distinct edge for the cached blocks. The iterations grow no lineage, so this execution never
  *       checkpoints: {@link #checkpointInterval}, {@link #reliableCheckpoint} and {@link #broadcastVertexLimit}
- *       do not apply to it.
+ *       do not apply to it. It is {@code RankVector}: the {@code VectorDriver} loop over {@code Csr} blocks, whose
+ *       transition and sum kernels {@link Subgraph#pageRank} runs too.
  *   <li><b>DataFrame iterations</b> (more vertices, or {@code vectorVertexLimit(0)}): the transition
  *       probabilities are computed once into a cached adjacency; each iteration is one join with the ranks
  *       (broadcast when there are at most {@link #broadcastVertexLimit} vertices, so that the iteration needs no
@@ -59,9 +56,8 @@ import org.apache.spark.sql.catalyst.InternalRow;
 public final class PageRank {
   private final Dataset<Row> vertices;
   private final Dataset<Row> edges;
-  private final RankSettings settings = new RankSettings();
+  private final Settings settings = new Settings();
   private String personalizationColumn;
-  private long vectorVertexLimit = 20_000_000L;
 
   /** The largest {@link #vectorVertexLimit}: the rank vector is one Java array. */
   public static final long MAX_VECTOR_VERTICES = Integer.MAX_VALUE - 8;
@@ -147,10 +143,7 @@ public final class PageRank {
    * runs. Only the execution changes.
    */
   public PageRank vectorVertexLimit(long n) {
-    if (n < 0 || n > MAX_VECTOR_VERTICES) {
-      throw new IllegalArgumentException("vectorVertexLimit must be in [0, " + MAX_VECTOR_VERTICES + "], got " + n);
-    }
-    this.vectorVertexLimit = n;
+    settings.vectorVertexLimit(n);
     return this;
   }
 
@@ -161,12 +154,12 @@ public final class PageRank {
     Column flag = personalizationColumn == null ? lit(true)
         : GraphInput.bool(vertices, "vertices", personalizationColumn);
     Dataset<Row> e = settings.edges(edges);
-    RankEngine engine = settings.engine(spark, false);
+    RankEngine engine = settings.engine(spark);
 
     Dataset<Row> v = vertices.select(id.as("id"), flag.as("t"));
-    if (vectorVertexLimit > 0) {
+    if (settings.vectorVertexLimit > 0) {
       long rows = v.count(); // a plain count: the vector execution checks the ids itself
-      if (rows > 0 && rows <= vectorVertexLimit) {
+      if (rows > 0 && rows <= settings.vectorVertexLimit) {
         return runVector(spark, v, e, (int) rows);
       }
     }
@@ -186,90 +179,29 @@ public final class PageRank {
   }
 
   /**
-   * The rank-vector execution: the ids (and the flagged ids) are collected and sorted on the driver, which also
-   * checks them (as {@link GraphInput#countVertices} does), then {@link RankVector}.
+   * The rank-vector execution: the ids (and the flagged ids) are collected, checked and sorted on the driver
+   * ({@link VectorDriver#collect}), then {@link RankVector}.
    *
    * @param rows the vertex rows counted, &gt; 0
    */
   private Result runVector(SparkSession spark, Dataset<Row> v, Dataset<Row> e, int rows) {
     boolean personalized = personalizationColumn != null;
-    List<long[][]> parts = v.queryExecution().toRdd().toJavaRDD().mapPartitions((Iterator<InternalRow> it) -> {
-      long[] all = new long[64];
-      long[] flagged = new long[personalized ? 64 : 0];
-      int a = 0;
-      int f = 0;
-      long nulls = 0;
-      while (it.hasNext()) {
-        InternalRow r = it.next();
-        if (r.isNullAt(0)) {
-          nulls++;
-          continue;
-        }
-        long id = r.getLong(0);
-        if (a == all.length) {
-          all = Arrays.copyOf(all, a * 2);
-        }
-        all[a++] = id;
-        if (personalized && r.getBoolean(1)) {
-          if (f == flagged.length) {
-            flagged = Arrays.copyOf(flagged, f * 2);
-          }
-          flagged[f++] = id;
-        }
-      }
-      return Collections.singletonList(new long[][] {Arrays.copyOf(all, a), Arrays.copyOf(flagged, f),
-          {nulls}}).iterator();
-    }).collect();
-    long read = 0;
-    long nulls = 0;
-    int f = 0;
-    for (long[][] p : parts) {
-      read += p[0].length;
-      nulls += p[2][0];
-      f += p[1].length;
-    }
-    if (read + nulls != rows) {
-      throw new IllegalStateException("the vertices changed while PageRank read them (" + rows + " rows counted, "
-          + (read + nulls) + " read)");
-    }
-    if (nulls > 0) {
-      throw new IllegalArgumentException("vertices column 'id' has " + nulls + " null value(s)");
-    }
-    long[] ids = new long[rows];
-    int a = 0;
-    for (long[][] p : parts) {
-      System.arraycopy(p[0], 0, ids, a, p[0].length);
-      a += p[0].length;
-    }
-    Arrays.sort(ids);
-    int distinct = 1;
-    for (int i = 1; i < rows; i++) {
-      if (ids[i] != ids[i - 1]) {
-        distinct++;
-      }
-    }
-    if (distinct != rows) {
-      throw new IllegalArgumentException("vertices column 'id' has duplicates: " + rows + " rows but " + distinct
-          + " distinct ids");
-    }
+    VectorDriver.Ids ids = VectorDriver.collect(v, rows, personalized, "PageRank");
     double[] teleport = new double[rows];
     if (!personalized) {
       Arrays.fill(teleport, 1.0 / rows);
     } else {
-      if (f == 0) {
+      if (ids.flagged().length == 0) {
         throw new IllegalArgumentException("personalizationColumn '" + personalizationColumn
             + "' is true for no vertex");
       }
-      double p = 1.0 / f;
-      for (long[][] part : parts) {
-        for (long id : part[1]) {
-          teleport[Arrays.binarySearch(ids, id)] = p;
-        }
+      double p = 1.0 / ids.flagged().length;
+      for (long id : ids.flagged()) {
+        teleport[Arrays.binarySearch(ids.sorted(), id)] = p;
       }
     }
-    parts = null;
     return new RankVector(settings.dampingFactor, settings.maxIterations, settings.tolerance)
-        .run(spark, ids, teleport, e, GraphInput.shufflePartitions(spark));
+        .run(spark, ids.sorted(), teleport, e, GraphInput.shufflePartitions(spark));
   }
 
   /**

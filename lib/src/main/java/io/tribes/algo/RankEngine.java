@@ -19,7 +19,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.expressions.Window;
 
 /**
- * PageRank power iteration shared by {@link PageRank} and {@link CommunityPageRank} (package-private).
+ * The DataFrame execution of {@link PageRank} (package-private), for graphs beyond what {@link RankVector} holds.
  *
  * <p>Input: vertices {@code (id, grp, p)} where {@code p} is the vertex's teleport probability (summing to 1
  * within each group) and edges {@code (src, dst, w)} with finite weights &gt;= 0; edges whose endpoints are not
@@ -44,16 +44,14 @@ final class RankEngine {
   private final double tolerance;
   private final Lineage lineage;
   private final long broadcastVertexLimit;
-  private final boolean grouped;
 
   RankEngine(SparkSession spark, double d, int maxIterations, double tolerance, int checkpointInterval,
-      boolean reliableCheckpoint, long broadcastVertexLimit, boolean grouped) {
+      boolean reliableCheckpoint, long broadcastVertexLimit) {
     this.d = d;
     this.maxIterations = maxIterations;
     this.tolerance = tolerance;
     this.lineage = new Lineage(spark, checkpointInterval, reliableCheckpoint);
     this.broadcastVertexLimit = broadcastVertexLimit;
-    this.grouped = grouped;
   }
 
   /** Ranks {@code (id, grp, rank)} (materialised), iterations run and the last residual. */
@@ -128,7 +126,7 @@ final class RankEngine {
       }
       Dataset<Row> stepped = step(adj, state, bc, lo, hi, true);
       Dataset<Row> next = lineage.hold(stepped, iteration);
-      residual = residual(next.filter(not(isVirtual)), vg);
+      residual = residual(next.filter(not(isVirtual)));
       state = lineage.advance(materialised, next, iteration);
       materialised = state;
       if (tolerance > 0 && residual < tolerance) {
@@ -137,28 +135,12 @@ final class RankEngine {
     }
     adj.unpersist(false);
     Dataset<Row> real = state.filter(not(isVirtual));
-    Dataset<Row> ranks = grouped
-        ? Lineage.persist(real.join(vg.select("id", "grp"), "id").select(col("id"), col("grp"), col("rank")))
-        : real.select(col("id"), lit(0L).as("grp"), col("rank"));
-    if (grouped) {
-      ranks.count();
-      state.unpersist(false);
-    }
-    return new Ranks(ranks, iteration, residual);
+    return new Ranks(real.select(col("id"), lit(0L).as("grp"), col("rank")), iteration, residual);
   }
 
-  /**
-   * L1 change of the last iteration (one job): over all vertices, or the largest per-group L1 change when
-   * grouped.
-   */
-  private double residual(Dataset<Row> realState, Dataset<Row> vg) {
-    Column change = abs(col("rank").minus(col("old")));
-    if (!grouped) {
-      Row r = realState.agg(sum(change)).first();
-      return r.isNullAt(0) ? 0.0 : r.getDouble(0);
-    }
-    Row r = realState.join(vg.select("id", "grp"), "id").groupBy("grp").agg(sum(change).as("l1"))
-        .agg(max("l1")).first();
+  /** L1 change of the last iteration over all vertices (one job). */
+  private static double residual(Dataset<Row> realState) {
+    Row r = realState.agg(sum(abs(col("rank").minus(col("old"))))).first();
     return r.isNullAt(0) ? 0.0 : r.getDouble(0);
   }
 

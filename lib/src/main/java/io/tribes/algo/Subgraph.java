@@ -1,10 +1,7 @@
 package io.tribes.algo;
 
-import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.Map;
 
 /**
  * One community's subgraph, small enough for one task's memory, with the in-memory algorithms that the
@@ -18,7 +15,8 @@ import java.util.Map;
  * edges are held sorted, so results do not depend on the input's order.
  *
  * <p>Vertices are indexed 0..n-1 in ascending id order. Edges whose endpoints are not both vertices are
- * dropped.
+ * dropped. This class is the in-memory driver; the kernels are shared: PageRank runs on {@code Csr} (as the
+ * Spark blocks of {@code RankVector} do), weighted propagation and the merge on {@code Ties}.
  */
 public final class Subgraph {
   private final long[] ids;
@@ -235,112 +233,12 @@ public final class Subgraph {
     if (initial.length != n) {
       throw new IllegalArgumentException("initial must have one label per vertex (" + n + "), got " + initial.length);
     }
-    Ties t = ties();
-    int[] offsets = t.offsets();
-    int[] nbr = t.nbr();
-    long[] w = t.w();
-    boolean resolved = resolution > 0;
-    long[] self = new long[n]; // plain rule: the self-vote, the strongest tie
-    long[] penalty = new long[n]; // resolution rule: the penalty per member of a label
-    for (int v = 0; v < n; v++) {
-      long strength = 0;
-      for (int j = offsets[v]; j < offsets[v + 1]; j++) {
-        self[v] = Math.max(self[v], w[j]);
-        strength += w[j];
-      }
-      int degree = offsets[v + 1] - offsets[v];
-      if (degree > 0) penalty[v] = LabelPropagation.penalty(resolution, strength, degree);
-    }
-
-    long[] label = initial.clone();
-    int iteration = 0;
-    boolean converged = false;
-    long previousChanged = 0;
-    Map<Long, Long> scores = new HashMap<>();
-    while (iteration < maxIterations) {
-      iteration++;
-      Map<Long, Integer> sizes = null;
-      if (maxCommunitySize > 0 || resolved) {
-        sizes = new HashMap<>();
-        for (long l : label) sizes.merge(l, 1, Integer::sum);
-      }
-      long[] next = new long[n];
-      int changed = 0;
-      for (int v = 0; v < n; v++) {
-        if (resolved && !LabelPropagation.updates(ids[v], iteration)) {
-          next[v] = label[v];
-          continue;
-        }
-        scores.clear();
-        scores.put(label[v], resolved ? 0L : self[v]);
-        for (int j = offsets[v]; j < offsets[v + 1]; j++) scores.merge(label[nbr[j]], w[j], Long::sum);
-        long best = label[v];
-        double bestScore = 0;
-        boolean bestEligible = false;
-        boolean first = true;
-        for (Map.Entry<Long, Long> c : scores.entrySet()) {
-          long l = c.getKey();
-          boolean current = l == label[v];
-          boolean eligible = maxCommunitySize <= 0 || current || sizes.get(l) < maxCommunitySize;
-          double s = resolved
-              ? LabelPropagation.resolvedScore(c.getValue(), penalty[v], sizes.get(l) - (current ? 1 : 0))
-              : c.getValue();
-          boolean better = eligible != bestEligible ? eligible
-              : s != bestScore ? s > bestScore : l < best;
-          if (first || better) {
-            best = l;
-            bestScore = s;
-            bestEligible = eligible;
-            first = false;
-          }
-        }
-        next[v] = best;
-        if (best != label[v]) changed++;
-      }
-      label = next;
-      converged = LabelPropagation.converged(resolved, changed, previousChanged, iteration, convergenceThreshold, n);
-      if (converged) break;
-      previousChanged = changed;
-    }
-    return new Labels(label, iteration, converged);
+    return ties().labelPropagation(ids, initial, maxIterations, convergenceThreshold, maxCommunitySize, resolution);
   }
 
-  /** Symmetric tie lists by vertex index (CSR): neighbours ascending, fixed-point weights summed per pair. */
-  private record Ties(int[] offsets, int[] nbr, long[] w) {}
-
-  /** The ties as label propagation sees them: both directions, weights rounded to fixed point per edge (as the
-   * DataFrame version does), self-loops and weights of 0 dropped, parallel edges summed. */
+  /** The ties as label propagation sees them (see {@link Ties#of}). */
   private Ties ties() {
-    int n = ids.length;
-    long[][] rows = new long[2 * src.length][];
-    int m = 0;
-    for (int i = 0; i < src.length; i++) {
-      if (src[i] == dst[i]) continue;
-      long f = fixedPoint(weight[i]);
-      if (f <= 0) continue;
-      rows[m++] = new long[] {dst[i], src[i], f};
-      rows[m++] = new long[] {src[i], dst[i], f};
-    }
-    long[][] sorted = Arrays.copyOf(rows, m);
-    Arrays.sort(sorted, (a, b) -> a[0] != b[0] ? Long.compare(a[0], b[0]) : Long.compare(a[1], b[1]));
-    int[] offsets = new int[n + 1];
-    int[] nbr = new int[m];
-    long[] w = new long[m];
-    int k = 0;
-    for (int i = 0; i < m; i++) {
-      int a = (int) sorted[i][0];
-      int b = (int) sorted[i][1];
-      if (k > 0 && i > 0 && sorted[i - 1][0] == a && sorted[i - 1][1] == b) {
-        w[k - 1] += sorted[i][2];
-      } else {
-        nbr[k] = b;
-        w[k] = sorted[i][2];
-        offsets[a + 1]++;
-        k++;
-      }
-    }
-    for (int i = 0; i < n; i++) offsets[i + 1] += offsets[i];
-    return new Ties(offsets, Arrays.copyOf(nbr, k), Arrays.copyOf(w, k));
+    return Ties.of(ids.length, src, dst, weight);
   }
 
   /**
@@ -356,66 +254,7 @@ public final class Subgraph {
     if (labels.length != n) {
       throw new IllegalArgumentException("labels must have one label per vertex (" + n + "), got " + labels.length);
     }
-    Ties t = ties();
-    long[] unit = new long[n];
-    for (int v = 0; v < n; v++) {
-      long strength = 0;
-      for (int j = t.offsets()[v]; j < t.offsets()[v + 1]; j++) strength += t.w()[j];
-      int degree = t.offsets()[v + 1] - t.offsets()[v];
-      unit[v] = degree == 0 ? 0 : CommunityMerge.unit(strength, degree);
-    }
-    long[] label = labels.clone();
-    for (int round = 0; round < rounds; round++) {
-      Map<Long, long[]> size = new java.util.TreeMap<>(); // label -> {members, unit sum}
-      for (int v = 0; v < n; v++) {
-        long[] c = size.computeIfAbsent(label[v], x -> new long[2]);
-        c[0]++;
-        c[1] += unit[v];
-      }
-      Map<Long, Map<Long, Long>> between = new HashMap<>();
-      for (int v = 0; v < n; v++) {
-        for (int j = t.offsets()[v]; j < t.offsets()[v + 1]; j++) {
-          long c = label[v];
-          long d = label[t.nbr()[j]];
-          if (c != d) between.computeIfAbsent(c, x -> new HashMap<>()).merge(d, t.w()[j], Long::sum);
-        }
-      }
-      Map<Long, Long> best = new HashMap<>();
-      for (Map.Entry<Long, Map<Long, Long>> e : between.entrySet()) {
-        long c = e.getKey();
-        long[] sc = size.get(c);
-        long bestLabel = 0;
-        double bestGain = 0;
-        boolean found = false;
-        for (Map.Entry<Long, Long> f : e.getValue().entrySet()) {
-          long d = f.getKey();
-          long[] sd = size.get(d);
-          if (sc[0] + sd[0] > maxSize) continue;
-          double gain = CommunityMerge.gain(f.getValue(), sc[0], sc[1], sd[0], sd[1], resolution);
-          if (!(gain > 0)) continue;
-          if (!found || gain > bestGain || (gain == bestGain && d < bestLabel)) {
-            bestLabel = d;
-            bestGain = gain;
-            found = true;
-          }
-        }
-        if (found) best.put(c, bestLabel);
-      }
-      Map<Long, Long> into = new HashMap<>();
-      for (Map.Entry<Long, Long> e : best.entrySet()) {
-        long c = e.getKey();
-        long d = e.getValue();
-        if (best.get(d) != null && best.get(d) == c && d < c) into.put(c, d);
-      }
-      if (into.isEmpty()) break;
-      for (int v = 0; v < n; v++) label[v] = into.getOrDefault(label[v], label[v]);
-    }
-    return label;
-  }
-
-  /** Fixed-point tie weight: Spark's round(w * 2^30) (half up), as {@link LabelPropagation} computes it. */
-  static long fixedPoint(double w) {
-    return new BigDecimal(w * LabelPropagation.WEIGHT_SCALE).setScale(0, RoundingMode.HALF_UP).longValue();
+    return ties().mergeCommunities(labels, resolution, maxSize, rounds);
   }
 
   /**
@@ -462,22 +301,9 @@ public final class Subgraph {
   public Ranks pageRank(double d, int maxIterations, double tolerance) {
     int n = ids.length;
     if (n == 0) return new Ranks(new double[0], 0, 0.0);
-    // parallel edges summed (edges are sorted by src, dst); weight-0 sums dropped
-    int[] s = new int[src.length];
-    int[] t = new int[src.length];
-    double[] w = new double[src.length];
-    int m = 0;
-    for (int i = 0; i < src.length; i++) {
-      if (m > 0 && s[m - 1] == src[i] && t[m - 1] == dst[i]) {
-        w[m - 1] += weight[i];
-      } else {
-        s[m] = src[i];
-        t[m] = dst[i];
-        w[m++] = weight[i];
-      }
-    }
-    double[] out = new double[n];
-    for (int i = 0; i < m; i++) if (w[i] > 0) out[s[i]] += w[i];
+    // the edges are sorted by (src, dst, weight): the in-edge rows list their sources ascending
+    Csr out = Csr.build(0, n, java.util.List.of(new Csr.Edges(src, dst, weight)), false, true).transitions();
+    Csr in = Csr.build(0, n, java.util.List.of(out.edges()), true, true);
     double p = 1.0 / n;
     double[] pr = new double[n];
     Arrays.fill(pr, p);
@@ -486,13 +312,10 @@ public final class Subgraph {
     while (iteration < maxIterations) {
       iteration++;
       double sink = 0;
-      for (int v = 0; v < n; v++) if (out[v] == 0) sink += pr[v];
-      double base = p * ((1 - d) + d * sink);
-      double[] next = new double[n];
-      Arrays.fill(next, base);
-      for (int i = 0; i < m; i++) {
-        if (w[i] > 0) next[t[i]] += d * pr[s[i]] * (w[i] / out[s[i]]);
-      }
+      for (int v = 0; v < n; v++) if (out.off[v] == out.off[v + 1]) sink += pr[v];
+      double[] sent = new double[n]; // d * pr(u), the factor each in-edge sum takes first
+      for (int v = 0; v < n; v++) sent[v] = d * pr[v];
+      double[] next = in.multiply(sent, p * ((1 - d) + d * sink));
       residual = 0;
       for (int v = 0; v < n; v++) residual += Math.abs(next[v] - pr[v]);
       pr = next;

@@ -70,7 +70,7 @@ public final class CommunityDetector {
         .checkpointInterval(spark.checkpointInterval())
         .reliableCheckpoint(spark.checkpointDir() != null)
         .run();
-    CommunityRefiner.Refined refined = new CommunityRefiner(community, lpa, spark)
+    CommunityRefiner.Refined refined = new CommunityRefiner(community, lpa)
         .refine(result.labels(), graph.edges());
     return new Detection(refined.assignments(), result.iterations(), result.converged(), previous != null,
         refined.rounds());

@@ -57,12 +57,10 @@ public final class CommunityRefiner {
 
   private final TribesConfig.Community community;
   private final TribesConfig.Lpa lpa;
-  private final TribesConfig.Spark spark;
 
-  public CommunityRefiner(TribesConfig.Community community, TribesConfig.Lpa lpa, TribesConfig.Spark spark) {
+  public CommunityRefiner(TribesConfig.Community community, TribesConfig.Lpa lpa) {
     this.community = community;
     this.lpa = lpa;
-    this.spark = spark;
   }
 
   /** Result: (id, community LONG nullable, oversized BOOLEAN) and how many refinement rounds ran. */

@@ -69,8 +69,7 @@ class PartitionInvarianceTest {
       PageRank.Result pr = new PageRank(v, e).maxIterations(8).broadcastVertexLimit(broadcastLimit).run();
       PageRank.Result prDf = new PageRank(v, e).maxIterations(8).broadcastVertexLimit(broadcastLimit)
           .vectorVertexLimit(0).run();
-      CommunityPageRank.Result cpr = new CommunityPageRank(v, e).maxIterations(8)
-          .broadcastVertexLimit(broadcastLimit).run();
+      CommunityPageRank.Result cpr = new CommunityPageRank(v, e).maxIterations(8).run();
       return new Outcome(TestGraphs.labels(w), w.iterations(), TestGraphs.labels(ga),
           toMap(pr.ranks(), "pagerank"), toMap(prDf.ranks(), "pagerank"), toMap(cpr.scores(), "score"));
     });

@@ -189,21 +189,19 @@ public final class GraphalyticsRunner {
     }
 
     int intProperty(String suffix) {
-      String v = property(suffix);
-      try {
-        return Integer.parseInt(v);
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException(key(suffix) + " must be an integer, got '" + v + "' in "
-            + propertiesFile);
-      }
+      return parsed(suffix, Integer::parseInt, "an integer");
     }
 
     double doubleProperty(String suffix) {
+      return parsed(suffix, Double::parseDouble, "a number");
+    }
+
+    private <T> T parsed(String suffix, java.util.function.Function<String, T> parse, String what) {
       String v = property(suffix);
       try {
-        return Double.parseDouble(v);
+        return parse.apply(v);
       } catch (NumberFormatException e) {
-        throw new IllegalArgumentException(key(suffix) + " must be a number, got '" + v + "' in "
+        throw new IllegalArgumentException(key(suffix) + " must be " + what + ", got '" + v + "' in "
             + propertiesFile);
       }
     }

@@ -1,9 +1,10 @@
 package io.tribes.algo;
 
 /**
- * The parameters PageRank and CommunityPageRank share, checked when set (package-private).
+ * The parameters the algorithm facades share ({@link PageRank}, {@link CommunityPageRank},
+ * {@link LabelPropagation}; each exposes those it documents), checked when set (package-private).
  */
-final class RankSettings {
+final class Settings {
   double dampingFactor = 0.85;
   int maxIterations = 20;
   double tolerance = 0.0;
@@ -12,6 +13,7 @@ final class RankSettings {
   int checkpointInterval = 1;
   boolean reliableCheckpoint;
   long broadcastVertexLimit = 2_000_000L;
+  long vectorVertexLimit = 20_000_000L;
 
   void dampingFactor(double d) {
     if (!(d > 0.0 && d < 1.0)) {
@@ -56,9 +58,17 @@ final class RankSettings {
     broadcastVertexLimit = n;
   }
 
-  RankEngine engine(org.apache.spark.sql.SparkSession spark, boolean grouped) {
+  void vectorVertexLimit(long n) {
+    if (n < 0 || n > PageRank.MAX_VECTOR_VERTICES) {
+      throw new IllegalArgumentException("vectorVertexLimit must be in [0, " + PageRank.MAX_VECTOR_VERTICES
+          + "], got " + n);
+    }
+    vectorVertexLimit = n;
+  }
+
+  RankEngine engine(org.apache.spark.sql.SparkSession spark) {
     return new RankEngine(spark, dampingFactor, maxIterations, tolerance, checkpointInterval, reliableCheckpoint,
-        broadcastVertexLimit, grouped);
+        broadcastVertexLimit);
   }
 
   /** Edges as (src LONG, dst LONG, w DOUBLE): the weight column (checked) or 1.0. */
