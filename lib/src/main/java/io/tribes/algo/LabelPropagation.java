@@ -165,6 +165,15 @@ public final class LabelPropagation {
   }
 
   /**
+   * The execution limits of {@link Execution} (the pipeline's {@code execution} config section): sets {@link
+   * #vectorVertexLimit} and {@link #broadcastVertexLimit} from it. Only the execution changes, never the result.
+   */
+  public LabelPropagation execution(Execution execution) {
+    vectorVertexLimit(execution.vectorVertices());
+    return broadcastVertexLimit(execution.broadcastVertices());
+  }
+
+  /**
    * Broadcast the labels to the edges when the graph has at most n vertices (&gt;= 0; 0 = never), default
    * 2,000,000. Only the execution plan changes, never the result.
    */

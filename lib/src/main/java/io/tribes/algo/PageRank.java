@@ -127,6 +127,15 @@ public final class PageRank {
   }
 
   /**
+   * The execution limits of {@link Execution} (the pipeline's {@code execution} config section): sets {@link
+   * #vectorVertexLimit} and {@link #broadcastVertexLimit} from it. Only the execution changes, never the result.
+   */
+  public PageRank execution(Execution execution) {
+    vectorVertexLimit(execution.vectorVertices());
+    return broadcastVertexLimit(execution.broadcastVertices());
+  }
+
+  /**
    * DataFrame execution only: broadcast the ranks to the edges when there are at most n vertices (&gt;= 0; 0 = never), default 2,000,000.
    * Only the execution plan changes.
    */

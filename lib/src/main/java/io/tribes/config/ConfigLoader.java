@@ -30,6 +30,11 @@ public final class ConfigLoader {
   static final String DEFAULTS_RESOURCE = "/io/tribes/config/local.yaml";
   /** Keys whose value is a free-form map (their children are not checked against the defaults). */
   private static final Set<String> OPEN_MAPS = Set.of("graph.type-weights");
+  /** The largest vector the blocked-vector execution holds: one Java array (io.tribes.algo.PageRank's limit). */
+  static final long MAX_VECTOR_VERTICES = Integer.MAX_VALUE - 8;
+  /** Keys that moved, old -> new: still read (with a warning) so that an existing config file keeps working. */
+  private static final Map<String, String> MOVED = Map.of("spark.in-memory-graph-edges", "execution.in-memory-graph-edges");
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ConfigLoader.class);
 
   private final ObjectMapper yaml;
 
@@ -72,9 +77,31 @@ public final class ConfigLoader {
       if (!user.isObject()) {
         throw new TribesException("config file " + source + ": expected a mapping of keys at the top level");
       }
+      moveKeys((ObjectNode) user, source);
       overlay(merged, (ObjectNode) user, "");
     }
     return toConfig(merged, source);
+  }
+
+  /** Rewrites moved keys (see {@link #MOVED}) to their new place in the user's tree; both given is an error. */
+  private static void moveKeys(ObjectNode user, String source) {
+    MOVED.forEach((from, to) -> {
+      String[] f = from.split("\\.");
+      String[] t = to.split("\\.");
+      JsonNode section = user.get(f[0]);
+      if (section == null || !section.isObject() || !section.has(f[1])) return;
+      JsonNode value = ((ObjectNode) section).remove(f[1]);
+      if (section.isEmpty()) user.remove(f[0]);
+      JsonNode target = user.get(t[0]);
+      if (target != null && !target.isObject()) return; // overlay names the wrong type
+      ObjectNode newSection = target == null ? user.putObject(t[0]) : (ObjectNode) target;
+      if (newSection.has(t[1])) {
+        throw new TribesException("config key '" + from + "': moved to '" + to + "', which is also set (in " + source
+            + "; remove '" + from + "')");
+      }
+      newSection.set(t[1], value);
+      LOG.warn("config key '{}' is deprecated: read as '{}' (in {})", from, to, source);
+    });
   }
 
   private ObjectNode defaultsTree() {
@@ -215,8 +242,13 @@ public final class ConfigLoader {
     check(cm.topTopics() >= 0, "community.top-topics", "must be >= 0", cm.topTopics());
     requireText(c.spark().master(), "spark.master");
     check(c.spark().shufflePartitions() > 0, "spark.shuffle-partitions", "must be > 0", c.spark().shufflePartitions());
-    check(c.spark().inMemoryGraphEdges() >= 0, "spark.in-memory-graph-edges", "must be >= 0 (0 = always distributed)",
-        c.spark().inMemoryGraphEdges());
+    var ex = c.execution();
+    check(ex.inMemoryGraphEdges() >= 0, "execution.in-memory-graph-edges", "must be >= 0 (0 = never in memory)",
+        ex.inMemoryGraphEdges());
+    check(ex.vectorVertexLimit() >= 0 && ex.vectorVertexLimit() <= MAX_VECTOR_VERTICES, "execution.vector-vertex-limit",
+        "must be in [0, " + MAX_VECTOR_VERTICES + "] (0 = never)", ex.vectorVertexLimit());
+    check(ex.broadcastVertexLimit() >= 0, "execution.broadcast-vertex-limit", "must be >= 0 (0 = never)",
+        ex.broadcastVertexLimit());
     check(c.spark().checkpointInterval() >= 0, "spark.checkpoint-interval", "must be >= 0 (0 = never)",
         c.spark().checkpointInterval());
   }

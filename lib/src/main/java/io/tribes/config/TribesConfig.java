@@ -18,6 +18,7 @@ public record TribesConfig(
     @JsonProperty("community") Community community,
     @JsonProperty("lifecycle") Lifecycle lifecycle,
     @JsonProperty("spark") Spark spark,
+    @JsonProperty("execution") Execution execution,
     @JsonProperty("warehouse-retention-runs") int warehouseRetentionRuns,
     @JsonProperty("s3") S3 s3,
     @JsonProperty("warehouse-lock-lease-seconds") int warehouseLockLeaseSeconds) {
@@ -91,8 +92,18 @@ public record TribesConfig(
       @JsonProperty("master") String master,
       @JsonProperty("shuffle-partitions") int shufflePartitions,
       @JsonProperty("checkpoint-interval") int checkpointInterval,
-      @JsonProperty("checkpoint-dir") String checkpointDir,
-      @JsonProperty("in-memory-graph-edges") long inMemoryGraphEdges) {}
+      @JsonProperty("checkpoint-dir") String checkpointDir) {}
+
+  /**
+   * How the graph algorithms execute (the one switch, {@code io.tribes.algo.Execution}): in one task's memory up to
+   * {@code in-memory-graph-edges} edges, else as a Spark blocked vector up to {@code vector-vertex-limit} vertices
+   * (where the algorithm has one), else as DataFrame iterations (broadcasting the vertex state up to {@code
+   * broadcast-vertex-limit} vertices). Only the execution changes, never the result.
+   */
+  public record Execution(
+      @JsonProperty("in-memory-graph-edges") long inMemoryGraphEdges,
+      @JsonProperty("vector-vertex-limit") long vectorVertexLimit,
+      @JsonProperty("broadcast-vertex-limit") long broadcastVertexLimit) {}
 
   /**
    * S3A settings applied to the Hadoop configuration as {@code fs.s3a.*} (null = leave S3A's own
@@ -107,33 +118,33 @@ public record TribesConfig(
       @JsonProperty("credentials-provider") String credentialsProvider) {}
 
   public TribesConfig withRunDate(String date) {
-    return new TribesConfig(date, input, warehouse, window, graph, lpa, pagerank, community, lifecycle, spark,
+    return new TribesConfig(date, input, warehouse, window, graph, lpa, pagerank, community, lifecycle, spark, execution,
         warehouseRetentionRuns, s3, warehouseLockLeaseSeconds);
   }
 
   public TribesConfig withInput(String interactions, String members) {
     return new TribesConfig(runDate, new Input(interactions, members, input == null ? null : input.forget()),
-        warehouse, window, graph, lpa, pagerank, community, lifecycle, spark, warehouseRetentionRuns, s3,
+        warehouse, window, graph, lpa, pagerank, community, lifecycle, spark, execution, warehouseRetentionRuns, s3,
         warehouseLockLeaseSeconds);
   }
 
   public TribesConfig withLifecycle(Lifecycle l) {
-    return new TribesConfig(runDate, input, warehouse, window, graph, lpa, pagerank, community, l, spark,
+    return new TribesConfig(runDate, input, warehouse, window, graph, lpa, pagerank, community, l, spark, execution,
         warehouseRetentionRuns, s3, warehouseLockLeaseSeconds);
   }
 
   public TribesConfig withSpark(Spark s) {
-    return new TribesConfig(runDate, input, warehouse, window, graph, lpa, pagerank, community, lifecycle, s,
+    return new TribesConfig(runDate, input, warehouse, window, graph, lpa, pagerank, community, lifecycle, s, execution,
         warehouseRetentionRuns, s3, warehouseLockLeaseSeconds);
   }
 
   public TribesConfig withForget(String forget) {
     return new TribesConfig(runDate, new Input(input.interactions(), input.members(), forget), warehouse, window,
-        graph, lpa, pagerank, community, lifecycle, spark, warehouseRetentionRuns, s3, warehouseLockLeaseSeconds);
+        graph, lpa, pagerank, community, lifecycle, spark, execution, warehouseRetentionRuns, s3, warehouseLockLeaseSeconds);
   }
 
   public TribesConfig withWarehouse(String path) {
-    return new TribesConfig(runDate, input, path, window, graph, lpa, pagerank, community, lifecycle, spark,
+    return new TribesConfig(runDate, input, path, window, graph, lpa, pagerank, community, lifecycle, spark, execution,
         warehouseRetentionRuns, s3, warehouseLockLeaseSeconds);
   }
 }

@@ -164,12 +164,12 @@ public final class NightlyPipeline {
             "members", g.stats().members(), "edges", g.stats().edges()));
     Dataset<Row> seeds = config.lifecycle().seedFromPrevious() ? loaded.previous() : null;
     Detection detection = log.run("detect",
-        () -> new CommunityDetector(config.lpa(), config.community(), config.spark()).detect(graph, seeds),
+        () -> new CommunityDetector(config.lpa(), config.community(), config.spark(), config.execution()).detect(graph, seeds),
         d -> Map.of("iterations", d.iterations(), "converged", d.converged(), "seeded", d.seeded(),
             "refine_rounds", d.refineRounds(),
             "members_assigned", d.assignments().filter(col("community").isNotNull()).count()));
     Ranking ranking = log.run("rank",
-        () -> new MemberRanker(config.pagerank(), config.spark()).rank(graph, detection.assignments()),
+        () -> new MemberRanker(config.pagerank(), config.spark(), config.execution()).rank(graph, detection.assignments()),
         r -> Map.of("members_ranked", r.ranks().count(), "pagerank_iterations", r.pagerankIterations()));
     CommunityMatcher.Matching matching = log.run("match",
         () -> new CommunityMatcher(config.lifecycle()).match(

@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
 
+import io.tribes.algo.Execution;
 import io.tribes.algo.LabelPropagation;
 import io.tribes.algo.Subgraph;
 import io.tribes.algo.Subgraphs;
@@ -23,19 +24,23 @@ import org.apache.spark.sql.Row;
 /**
  * Detect stage: weighted label propagation at {@code lpa.resolution} (a density threshold that keeps one
  * label from flooding the graph, see {@link LabelPropagation}) over the member graph, optionally seeded with
- * the previous run's communities, then refined to the size bounds by {@link CommunityRefiner}. Graphs of
- * at most {@code spark.in-memory-graph-edges} edges run both steps in one task's memory, larger ones
- * as distributed DataFrame iterations; the communities are the same either way.
+ * the previous run's communities, then refined to the size bounds by {@link CommunityRefiner}. The
+ * {@link Execution} switch chooses how: graphs of at most {@code execution.in-memory-graph-edges} edges run both
+ * steps in one task's memory, larger ones as distributed DataFrame iterations; the communities are the same either
+ * way.
  */
 public final class CommunityDetector {
   private final TribesConfig.Lpa lpa;
   private final TribesConfig.Community community;
   private final TribesConfig.Spark spark;
+  private final Execution execution;
 
-  public CommunityDetector(TribesConfig.Lpa lpa, TribesConfig.Community community, TribesConfig.Spark spark) {
+  public CommunityDetector(TribesConfig.Lpa lpa, TribesConfig.Community community, TribesConfig.Spark spark,
+      TribesConfig.Execution execution) {
     this.lpa = lpa;
     this.community = community;
     this.spark = spark;
+    this.execution = Stages.execution(execution);
   }
 
   public Detection detect(InteractionGraph graph) {
@@ -55,7 +60,7 @@ public final class CommunityDetector {
           .join(byPrevious, "community_id").select("id", "seed");
       vertices = vertices.join(seeds, new String[] {"id"}, "left_outer");
     }
-    if (graph.stats().edges() <= spark.inMemoryGraphEdges()) {
+    if (execution.inMemory(graph.stats().edges())) {
       return detectInMemory(vertices, graph.edges(), previous != null);
     }
     LabelPropagation algorithm = new LabelPropagation(vertices, graph.edges().select("src", "dst", "weight"));
@@ -67,6 +72,7 @@ public final class CommunityDetector {
         .maxIterations(lpa.maxIterations())
         .convergenceThreshold(lpa.convergenceThreshold())
         .resolution(lpa.resolution())
+        .execution(execution)
         .checkpointInterval(spark.checkpointInterval())
         .reliableCheckpoint(spark.checkpointDir() != null)
         .run();
@@ -78,7 +84,7 @@ public final class CommunityDetector {
 
   /**
    * The same label propagation and refinement on the whole graph inside one task ({@link Subgraph}): for
-   * graphs of at most {@code spark.in-memory-graph-edges} edges, where a Spark job per iteration costs far
+   * graphs of at most {@code execution.in-memory-graph-edges} edges, where a Spark job per iteration costs far
    * more than the iteration. The labels are identical to the distributed {@link LabelPropagation}'s.
    */
   private Detection detectInMemory(Dataset<Row> vertices, Dataset<Row> edges, boolean seeded) {

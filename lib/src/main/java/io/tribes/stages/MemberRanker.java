@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 
 import io.tribes.algo.CommunityPageRank;
+import io.tribes.algo.Execution;
 import io.tribes.algo.PageRank;
 import io.tribes.algo.Subgraph;
 import io.tribes.algo.Subgraphs;
@@ -22,22 +23,25 @@ import org.apache.spark.storage.StorageLevel;
 /**
  * Rank stage: global PageRank on the directed weighted graph (influence) and PageRank within each
  * community, all communities in one pass (community_score, which orders members inside a segment).
- * Graphs of at most {@code spark.in-memory-graph-edges} edges run the global PageRank in one task's
- * memory, larger ones as distributed DataFrame iterations ({@link PageRank}); the ranks agree to
- * about 1e-15.
+ * The {@link Execution} switch chooses how: graphs of at most {@code execution.in-memory-graph-edges} edges run
+ * the global PageRank in one task's memory, larger ones distributed ({@link PageRank}: a blocked vector, or
+ * DataFrame iterations); the ranks agree to about 1e-15.
  */
 public final class MemberRanker {
   private final TribesConfig.PageRank pagerank;
   private final TribesConfig.Spark spark;
+  private final Execution execution;
 
-  public MemberRanker(TribesConfig.PageRank pagerank, TribesConfig.Spark spark) {
+  public MemberRanker(TribesConfig.PageRank pagerank, TribesConfig.Spark spark,
+      TribesConfig.Execution execution) {
     this.pagerank = pagerank;
     this.spark = spark;
+    this.execution = Stages.execution(execution);
   }
 
   public Ranking rank(InteractionGraph graph, Dataset<Row> assignments) {
     Dataset<Row> edges = graph.edges().select("src", "dst", "weight");
-    Influence global = graph.stats().edges() <= spark.inMemoryGraphEdges()
+    Influence global = execution.inMemory(graph.stats().edges())
         ? influenceInMemory(graph.members().select("id"), edges) : influence(graph.members().select("id"), edges);
     CommunityPageRank.Result local = new CommunityPageRank(assignments.select("id", "community"), edges)
         .dampingFactor(pagerank.dampingFactor())
@@ -61,6 +65,7 @@ public final class MemberRanker {
         .maxIterations(pagerank.maxIterations())
         .tolerance(pagerank.tolerance())
         .weightColumn("weight")
+        .execution(execution)
         .checkpointInterval(spark.checkpointInterval())
         .reliableCheckpoint(spark.checkpointDir() != null)
         .run();

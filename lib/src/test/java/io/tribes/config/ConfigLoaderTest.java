@@ -55,6 +55,18 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void executionKeysAreOneSectionAndTheMovedKeyStillReads() {
+    TribesConfig d = loader.defaults();
+    assertEquals(new TribesConfig.Execution(5_000_000L, 20_000_000L, 2_000_000L), d.execution());
+    TribesConfig moved = loader.parse("spark:\n  in-memory-graph-edges: 7\n", "test");
+    assertEquals(7, moved.execution().inMemoryGraphEdges());
+    assertEquals(d.spark(), moved.spark());
+    assertMessage("spark:\n  in-memory-graph-edges: 7\nexecution:\n  in-memory-graph-edges: 8\n",
+        "config key 'spark.in-memory-graph-edges': moved to 'execution.in-memory-graph-edges', which is also set");
+    assertMessage("execution:\n  vector-vertex-limit: -1\n", "config key 'execution.vector-vertex-limit': must be in");
+  }
+
+  @Test
   void typeWeightsAreAnOpenMap() {
     TribesConfig c = loader.parse("graph:\n  type-weights:\n    reply: 2.0\n    repost: 1.5\n", "test");
     assertEquals(1.5, c.graph().typeWeights().get("repost"));

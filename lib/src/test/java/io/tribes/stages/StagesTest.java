@@ -25,8 +25,8 @@ class StagesTest {
 
   private static SegmentTables run(Interactions data, TribesConfig config) {
     InteractionGraph g = new GraphBuilder(config.window(), config.graph()).build(data.inputs(), Interactions.RUN_DATE);
-    Detection d = new CommunityDetector(config.lpa(), config.community(), config.spark()).detect(g);
-    Ranking r = new MemberRanker(config.pagerank(), config.spark()).rank(g, d.assignments());
+    Detection d = new CommunityDetector(config.lpa(), config.community(), config.spark(), config.execution()).detect(g);
+    Ranking r = new MemberRanker(config.pagerank(), config.spark(), config.execution()).rank(g, d.assignments());
     CommunityMatcher.Matching m = new CommunityMatcher(config.lifecycle()).match(
         g.members().join(d.assignments(), "id").filter("community is not null").select("member_id", "community"),
         null, Interactions.RUN_DATE);
@@ -157,7 +157,7 @@ class StagesTest {
       data.add("g" + rnd.nextInt(6) + "m" + rnd.nextInt(8), "ring" + rnd.nextInt(48), "reply", 2);
     }
     TribesConfig inMemory = new ConfigLoader().defaults();
-    TribesConfig distributed = new ConfigLoader().parse("spark:\n  in-memory-graph-edges: 0\n", "test");
+    TribesConfig distributed = new ConfigLoader().parse("execution:\n  in-memory-graph-edges: 0\n", "test");
     SegmentTables a = run(data, inMemory);
     SegmentTables b = run(data, distributed);
     assertTrue(a.communities().count() >= 7, "communities " + a.communities().count());
