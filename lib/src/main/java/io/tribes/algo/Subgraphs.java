@@ -55,6 +55,18 @@ public final class Subgraphs {
     return rows.mapPartitions(new PerGroup(function), Encoders.row(schema));
   }
 
+  /**
+   * {@link #map} over the whole graph as one group, in one task: for graphs that fit in one task's memory.
+   *
+   * @param vertices id LONG, optional seed LONG
+   * @param edges    src LONG, dst LONG, weight (numeric)
+   */
+  public static Dataset<Row> whole(Dataset<Row> vertices, Dataset<Row> edges, StructType schema,
+      GroupFunction function) {
+    return map(vertices.withColumn("group", lit(0L)),
+        edges.select(lit(0L).as("group"), col("src"), col("dst"), col("weight").as("w")), 1, schema, function);
+  }
+
   private static final class PerGroup implements MapPartitionsFunction<Row, Row> {
     private final GroupFunction function;
 

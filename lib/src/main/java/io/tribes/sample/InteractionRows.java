@@ -197,49 +197,53 @@ final class InteractionRows {
     }
   }
 
-  /** One {@code members} row per active slot, in member-id order. */
-  static final class MemberTable implements FlatMapFunction<Long, Row> {
+  /** One row per active slot (inactive slots give none), in member-id order: the members and truth tables. */
+  abstract static class PerActiveSlot implements FlatMapFunction<Long, Row> {
     private static final long serialVersionUID = 1L;
     private final Broadcast<Layout> layout;
 
-    MemberTable(Broadcast<Layout> layout) {
+    PerActiveSlot(Broadcast<Layout> layout) {
       this.layout = layout;
     }
 
     @Override
-    public Iterator<Row> call(Long index) {
+    public final Iterator<Row> call(Long index) {
       Layout l = layout.value();
       int slot = l.slotOfIndex(index);
       byte role = l.role[slot];
-      if (role == Layout.INACTIVE) {
-        return Collections.emptyIterator();
-      }
-      return Collections.singletonList(RowFactory.create(l.memberId(slot), l.optedOut(slot),
-          role == Layout.BRAND, role == Layout.BOT)).iterator();
+      return role == Layout.INACTIVE ? Collections.emptyIterator() : Collections.singletonList(row(l, slot, role)).iterator();
+    }
+
+    abstract Row row(Layout l, int slot, byte role);
+  }
+
+  /** One {@code members} row per active slot. */
+  static final class MemberTable extends PerActiveSlot {
+    private static final long serialVersionUID = 1L;
+
+    MemberTable(Broadcast<Layout> layout) {
+      super(layout);
+    }
+
+    @Override
+    Row row(Layout l, int slot, byte role) {
+      return RowFactory.create(l.memberId(slot), l.optedOut(slot), role == Layout.BRAND, role == Layout.BOT);
     }
   }
 
-  /** One {@code truth} row per active slot, in member-id order. */
-  static final class TruthTable implements FlatMapFunction<Long, Row> {
+  /** One {@code truth} row per active slot. */
+  static final class TruthTable extends PerActiveSlot {
     private static final long serialVersionUID = 1L;
-    private final Broadcast<Layout> layout;
 
     TruthTable(Broadcast<Layout> layout) {
-      this.layout = layout;
+      super(layout);
     }
 
     @Override
-    public Iterator<Row> call(Long index) {
-      Layout l = layout.value();
-      int slot = l.slotOfIndex(index);
-      byte role = l.role[slot];
-      if (role == Layout.INACTIVE) {
-        return Collections.emptyIterator();
-      }
+    Row row(Layout l, int slot, byte role) {
       int c = l.communityOf[slot];
       String community = (role == Layout.MEMBER || role == Layout.AMBASSADOR) && c >= 0 ? l.communityId(c) : null;
-      return Collections.singletonList(RowFactory.create(l.memberId(slot), community,
-          role == Layout.AMBASSADOR)).iterator();
+      return RowFactory.create(l.memberId(slot), community, role == Layout.AMBASSADOR);
     }
   }
 }

@@ -92,8 +92,7 @@ public final class CommunityDetector {
     int maxIterations = lpa.maxIterations();
     double threshold = lpa.convergenceThreshold();
     double resolution = lpa.resolution();
-    Dataset<Row> detected = Subgraphs.map(vertices.withColumn("group", lit(0L)),
-        edges.select(lit(0L).as("group"), col("src"), col("dst"), col("weight").as("w")), 1, DETECTED,
+    Dataset<Row> detected = Subgraphs.whole(vertices, edges, DETECTED,
         (group, g) -> {
           Subgraph.Labels labels = g.labelPropagation(g.seeds(), maxIterations, threshold, 0, resolution);
           List<Row> refined = new ArrayList<>(g.size());

@@ -77,8 +77,7 @@ public final class MemberRanker {
     double d = pagerank.dampingFactor();
     int maxIterations = pagerank.maxIterations();
     double tolerance = pagerank.tolerance();
-    Dataset<Row> ranked = Subgraphs.map(vertices.withColumn("group", lit(0L)),
-        edges.select(lit(0L).as("group"), col("src"), col("dst"), col("weight").as("w")), 1, RANKED,
+    Dataset<Row> ranked = Subgraphs.whole(vertices, edges, RANKED,
         (group, g) -> {
           Subgraph.Ranks r = g.pageRank(d, maxIterations, tolerance);
           List<Row> rows = new ArrayList<>(g.size());
