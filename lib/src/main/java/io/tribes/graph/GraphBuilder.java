@@ -87,8 +87,7 @@ public final class GraphBuilder {
         .when(col("ts").lt(lit(windowStart)).or(col("ts").geq(lit(windowEnd))), lit("outside_window"))
         .when(col("type").isNull().or(typeWeight.isNull()), lit("unknown_type"));
 
-    Dataset<Row> tagged = in.withColumn("reason", reason).withColumn("tw", typeWeight)
-        .persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> tagged = in.withColumn("reason", reason).withColumn("tw", typeWeight);
     Map<String, Long> rejected = new TreeMap<>();
     long rowsRead = 0;
     for (Row r : tagged.groupBy("reason").count().collectAsList()) {
@@ -135,7 +134,8 @@ public final class GraphBuilder {
     Dataset<Row> cleanIds = clean
         .join(pids.select(col("member_id").as("sm"), col("id").as("s")), col("src").equalTo(col("sm")))
         .join(pids.select(col("member_id").as("dm"), col("id").as("d")), col("dst").equalTo(col("dm")))
-        .select("s", "d", "w", "topic");
+        .select("s", "d", "w", "topic")
+        .persist(StorageLevel.MEMORY_AND_DISK());
 
     // Directed pairs over all interactions in the window, each summed once from the rows.
     Dataset<Row> pairs = cleanIds.groupBy("s", "d").agg(sum("w").as("weight"), count(lit(1)).as("interactions"))
@@ -213,7 +213,7 @@ public final class GraphBuilder {
     GraphStats stats = new GraphStats(rowsRead, rejected, kept, nOptedOut, nFlagged, hubs.size(), weakTies, nMembers,
         nEdges);
     InteractionGraph graph = new InteractionGraph(truncate(members), truncate(edges), truncate(topics), stats);
-    tagged.unpersist();
+    cleanIds.unpersist();
     pairs.unpersist();
     tied.unpersist();
     seen.ids().unpersist();
