@@ -267,7 +267,7 @@ public final class LabelPropagation {
     int partitions = GraphInput.shufflePartitions(spark);
     if (!weighted && seedColumn == null && n <= settings.vectorVertexLimit) {
       long[] sorted = VectorDriver.collect(ids, (int) n, false, "label propagation").sorted();
-      return new LabelVector(settings.maxIterations, directed).run(spark, sorted, e, partitions);
+      return new LabelVector(settings.maxIterations, directed).run(spark, sorted, e, VectorDriver.blocks(spark));
     }
     Dataset<Row> state = vertices.select(id.as("id"), seed.as("label"));
     return new LabelEngine(lineage, mode, directed, settings.maxIterations, convergenceThreshold,

@@ -210,7 +210,7 @@ public final class PageRank {
       }
     }
     return new RankVector(settings.dampingFactor, settings.maxIterations, settings.tolerance)
-        .run(spark, ids.sorted(), teleport, e, GraphInput.shufflePartitions(spark));
+        .run(spark, ids.sorted(), teleport, e, VectorDriver.blocks(spark));
   }
 
   /**

@@ -47,6 +47,16 @@ final class VectorDriver {
     this.ids = jsc.broadcast(ids);
   }
 
+  /**
+   * The blocks of a facade's run: the shuffle partitions, at most one per core (the default parallelism). An
+   * iteration is one job of one task per block, so blocks beyond the cores add task overhead and no parallelism
+   * (BENCHMARKS.md: PageRank at 1M edges on 2 cores, 1.14 s with 4 blocks, 0.89 s with 2). The results do not
+   * depend on the blocks.
+   */
+  static int blocks(SparkSession spark) {
+    return Math.max(1, Math.min(GraphInput.shufflePartitions(spark), spark.sparkContext().defaultParallelism()));
+  }
+
   /** Where an edge (s, t, w), by vertex index, goes: adds it to {@code chunks[block]} for the blocks it reaches. */
   interface Route extends java.io.Serializable {
     void add(Csr.Edges[] chunks, int s, int t, double w);

@@ -100,4 +100,23 @@ class PartitionInvarianceTest {
       assertClose(one.community(), o.community());
     }
   }
+
+  /** The blocked-vector drivers themselves, at block counts the facades (one block per core at most) do not use. */
+  @Test
+  void vectorResultsIgnoreTheBlocks() {
+    Dataset<Row>[] g = graph();
+    long[] ids = new long[N];
+    for (int i = 0; i < N; i++) ids[i] = i;
+    double[] teleport = new double[N];
+    java.util.Arrays.fill(teleport, 1.0 / N);
+    Dataset<Row> e = g[1].select(org.apache.spark.sql.functions.col("src"), org.apache.spark.sql.functions.col("dst"),
+        org.apache.spark.sql.functions.col("weight").as("w"));
+    Map<Long, Double> ranks1 = toMap(new RankVector(0.85, 8, 0.0).run(spark(), ids, teleport, e, 1).ranks(), "pagerank");
+    Map<Long, Long> labels1 = TestGraphs.labels(new LabelVector(4, false).run(spark(), ids, e, 1));
+    assertTrue(labels1.values().stream().distinct().count() > 5, "found several labels");
+    for (int blocks : new int[] {3, 7}) {
+      assertEquals(ranks1, toMap(new RankVector(0.85, 8, 0.0).run(spark(), ids, teleport, e, blocks).ranks(), "pagerank"));
+      assertEquals(labels1, TestGraphs.labels(new LabelVector(4, false).run(spark(), ids, e, blocks)));
+    }
+  }
 }
