@@ -9,10 +9,10 @@ import org.apache.hadoop.fs.Path;
  * no I/O, so that the writer, the lock, forgetting and the readers name every location the same way.
  */
 public final class WarehouseLayout {
-  static final String LATEST = "_latest";
-  static final String STAGING = "_staging";
-  static final String TRASH = "_trash";
-  static final String LOCK = "_lock";
+  private static final String LATEST = "_latest";
+  private static final String STAGING = "_staging";
+  private static final String TRASH = "_trash";
+  private static final String LOCK = "_lock";
   static final String RUN_ID_PREFIX = "run_id=";
 
   private final Path root;
