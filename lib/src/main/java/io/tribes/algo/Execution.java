@@ -5,7 +5,9 @@ package io.tribes.algo;
  * and by the pipeline stages that run them, so that a graph takes the same path everywhere. In order:
  * <ol>
  *   <li><b>In memory</b> ({@link #inMemory}): a graph of at most {@code inMemoryEdges} edges is run whole by one
- *       task ({@link Subgraph}, through {@link Subgraphs}); no Spark job per iteration.</li>
+ *       task, so no Spark job per iteration: the pipeline's stages run it as one {@link Subgraph} (through {@link
+ *       Subgraphs}); the facades build their blocked vector (below) and let one task run every iteration over
+ *       it ({@code VectorDriver.iterate}), the same sums as one job per iteration.</li>
  *   <li><b>Blocked vector</b>: a larger graph of at most {@code vectorVertices} vertices, for the algorithms that
  *       have one (PageRank, Graphalytics label propagation): the vector on the driver, the adjacency in cached
  *       blocks ({@code VectorDriver}).</li>

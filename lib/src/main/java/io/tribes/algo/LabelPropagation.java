@@ -166,11 +166,13 @@ public final class LabelPropagation {
 
   /**
    * The execution limits of {@link Execution} (the pipeline's {@code execution} config section): sets {@link
-   * #vectorVertexLimit} and {@link #broadcastVertexLimit} from it. Only the execution changes, never the result.
+   * #vectorVertexLimit} and {@link #broadcastVertexLimit} from it, and runs the vector execution's iterations in
+   * one task when the graph has at most {@code inMemoryEdges} edges (default {@link Execution#DEFAULT}). Only the
+   * execution changes, never the result.
    */
   public LabelPropagation execution(Execution execution) {
-    vectorVertexLimit(execution.vectorVertices());
-    return broadcastVertexLimit(execution.broadcastVertices());
+    settings.execution(GraphInput.requireNonNull(execution, "execution"));
+    return this;
   }
 
   /**
@@ -267,7 +269,8 @@ public final class LabelPropagation {
     int partitions = GraphInput.shufflePartitions(spark);
     if (!weighted && seedColumn == null && n <= settings.vectorVertexLimit) {
       long[] sorted = VectorDriver.collect(ids, (int) n, false, "label propagation").sorted();
-      return new LabelVector(settings.maxIterations, directed).run(spark, sorted, e, VectorDriver.blocks(spark));
+      return new LabelVector(settings.maxIterations, directed).run(spark, sorted, e, VectorDriver.blocks(spark),
+          settings.inMemoryEdges);
     }
     Dataset<Row> state = vertices.select(id.as("id"), seed.as("label"));
     return new LabelEngine(lineage, mode, directed, settings.maxIterations, convergenceThreshold,

@@ -19,7 +19,8 @@ import org.apache.spark.sql.types.StructType;
  * smaller label, and "ties to the smallest label" compares indices. Setup is one shuffle: each edge u-&gt;v
  * gives v the neighbour u and u the neighbour v (an undirected self-loop only once), sent to the block of
  * destination-index ranges that holds the receiver; each block is a CSR of its receivers' neighbours. Each
- * iteration is one Spark job: the label vector is broadcast, every block computes the most frequent
+ * iteration is one Spark job (or one task runs them all, for a graph small enough: {@link VectorDriver#iterate}):
+ * the label vector is broadcast, every block computes the most frequent
  * neighbour label of each of its receivers (ties to the smallest; no neighbours keeps the label) and returns its
  * slice. Counting does not depend on order, so the labels are identical whatever the partitioning; the
  * iterations grow no lineage, so nothing is checkpointed.
@@ -46,8 +47,10 @@ final class LabelVector {
    * @param ids    the vertex ids, sorted ascending, distinct, at least one
    * @param edges  (src LONG, dst LONG); edges with an endpoint outside {@code ids} are ignored
    * @param blocks number of neighbour blocks (tasks per iteration), &gt;= 1
+   * @param oneTaskEdges run every iteration in one task when the blocks hold at most this many neighbour
+   *               entries (an undirected edge is two; {@link Execution#inMemory}); 0 = one job per iteration
    */
-  LabelPropagation.Result run(SparkSession spark, long[] ids, Dataset<Row> edges, int blocks) {
+  LabelPropagation.Result run(SparkSession spark, long[] ids, Dataset<Row> edges, int blocks, long oneTaskEdges) {
     VectorDriver driver = new VectorDriver(spark, ids, blocks);
     int n = driver.n;
     int b = driver.b;
@@ -63,23 +66,45 @@ final class LabelVector {
           .iterator();
     }, true));
 
+    // one job builds and caches the blocks and counts the neighbour entries they hold
+    long held = adjacency.map(block -> (long) block.col.length).reduce(Long::sum);
     int[] label = new int[n];
     for (int i = 0; i < n; i++) {
       label[i] = i;
     }
+    VectorDriver.Outcome<int[], Relabel> end =
+        driver.iterate(adjacency, label, Csr::mostFrequent, new Relabel(iterations), held <= oneTaskEdges);
+    adjacency.unpersist(false);
+    Dataset<Row> labels = driver.rows(end.x(), LABELS, (id, l, i) -> RowFactory.create(id[i], id[l[i]]));
+    return new LabelPropagation.Result(labels, iterations, end.loop().changed == 0);
+  }
+
+  /** A fixed number of synchronous relabellings; counts the labels the last one changed. */
+  private static final class Relabel implements VectorDriver.Loop<int[]> {
+    private static final long serialVersionUID = 1L;
+    private final int iterations;
+    private int iteration;
     long changed = -1;
-    for (int iteration = 1; iteration <= iterations; iteration++) {
-      int[] next = driver.step(adjacency, label, Csr::mostFrequent);
+
+    Relabel(int iterations) {
+      this.iterations = iterations;
+    }
+
+    @Override
+    public int[] next(int[] label, int[] next) {
+      iteration++;
       changed = 0;
-      for (int v = 0; v < n; v++) {
+      for (int v = 0; v < label.length; v++) {
         if (next[v] != label[v]) {
           changed++;
         }
       }
-      label = next;
+      return next;
     }
-    adjacency.unpersist(false);
-    Dataset<Row> labels = driver.rows(label, LABELS, (id, l, i) -> RowFactory.create(id[i], id[l[i]]));
-    return new LabelPropagation.Result(labels, iterations, changed == 0);
+
+    @Override
+    public boolean finished() {
+      return iteration >= iterations;
+    }
   }
 }

@@ -128,11 +128,13 @@ public final class PageRank {
 
   /**
    * The execution limits of {@link Execution} (the pipeline's {@code execution} config section): sets {@link
-   * #vectorVertexLimit} and {@link #broadcastVertexLimit} from it. Only the execution changes, never the result.
+   * #vectorVertexLimit} and {@link #broadcastVertexLimit} from it, and runs the vector execution's iterations in
+   * one task when the graph has at most {@code inMemoryEdges} edges (default {@link Execution#DEFAULT}). Only the
+   * execution changes, never the result.
    */
   public PageRank execution(Execution execution) {
-    vectorVertexLimit(execution.vectorVertices());
-    return broadcastVertexLimit(execution.broadcastVertices());
+    settings.execution(GraphInput.requireNonNull(execution, "execution"));
+    return this;
   }
 
   /**
@@ -210,7 +212,7 @@ public final class PageRank {
       }
     }
     return new RankVector(settings.dampingFactor, settings.maxIterations, settings.tolerance)
-        .run(spark, ids.sorted(), teleport, e, VectorDriver.blocks(spark));
+        .run(spark, ids.sorted(), teleport, e, VectorDriver.blocks(spark), settings.inMemoryEdges);
   }
 
   /**

@@ -23,7 +23,8 @@ import scala.Tuple2;
  * probability w/W(u) of every edge; then by destination-index range into one CSR block per range (per
  * destination its in-edges in ascending source order). The blocks are cached.
  *
- * <p>Each iteration is one Spark job: the rank vector is broadcast, every block computes its destinations'
+ * <p>Each iteration is one Spark job (or, when the blocks hold at most {@link Execution#inMemory} edges, one task
+ * runs them all: {@link VectorDriver#iterate}): the rank vector is broadcast, every block computes its destinations'
  * sums &Sigma; PR(u) w(u,v)/W(u) (in ascending source order) and returns only its slice, and the driver applies
  * damping, teleport and sink mass and computes the L1 change. Every sum is taken in an order that depends only
  * on the vertex ids, so the ranks are bit-identical whatever the partitioning. No checkpoints are needed: the
@@ -47,32 +48,69 @@ final class RankVector {
   }
 
   /**
-   * @param ids      the vertex ids, sorted ascending, distinct
-   * @param teleport teleport probability by vertex index (sums to 1)
-   * @param edges    (src LONG, dst LONG, w DOUBLE), weights finite and &gt;= 0
-   * @param blocks   number of edge blocks (tasks per iteration), &gt;= 1
+   * @param ids         the vertex ids, sorted ascending, distinct
+   * @param teleport    teleport probability by vertex index (sums to 1)
+   * @param edges       (src LONG, dst LONG, w DOUBLE), weights finite and &gt;= 0
+   * @param blocks      number of edge blocks (tasks per iteration), &gt;= 1
+   * @param oneTaskEdges run every iteration in one task when the blocks hold at most this many edges
+   *                    ({@link Execution#inMemory}); 0 = one job per iteration
    */
-  PageRank.Result run(SparkSession spark, long[] ids, double[] teleport, Dataset<Row> edges, int blocks) {
+  PageRank.Result run(SparkSession spark, long[] ids, double[] teleport, Dataset<Row> edges, int blocks,
+      long oneTaskEdges) {
     VectorDriver driver = new VectorDriver(spark, ids, blocks);
     int n = driver.n;
     JavaRDD<Csr> matrix = VectorDriver.cache(transitions(driver, edges));
-    // one job: builds and caches the blocks, and tells which vertices have out-edges (the others are sinks)
+    // one job: builds and caches the blocks, counts their edges and tells which vertices have out-edges (the
+    // others are sinks)
     long[] withOut = new long[(n + 63) >>> 6];
-    for (long[] bits : matrix.map(block -> sources(block, n)).collect()) {
+    long held = 0;
+    for (Tuple2<long[], Integer> block : matrix.map(block -> new Tuple2<>(sources(block, n), block.col.length))
+        .collect()) {
+      long[] bits = block._1();
       for (int i = 0; i < bits.length; i++) {
         withOut[i] |= bits[i];
       }
+      held += block._2();
     }
     boolean[] hasOut = new boolean[n];
     for (int i = 0; i < n; i++) {
       hasOut[i] = (withOut[i >>> 6] & (1L << i)) != 0;
     }
+    // per destination: sum of pr(u) p(u, v), sources ascending
+    VectorDriver.Outcome<double[], Power> end = driver.iterate(matrix, teleport.clone(),
+        (block, x) -> block.multiply(x, 0.0), new Power(d, maxIterations, tolerance, teleport, hasOut),
+        held <= oneTaskEdges);
+    matrix.unpersist(false);
+    Dataset<Row> ranks = driver.rows(end.x(), RANKS, (id, rank, i) -> RowFactory.create(id[i], rank[i]));
+    return new PageRank.Result(ranks, end.loop().iteration, end.loop().residual);
+  }
 
-    double[] pr = teleport.clone();
-    int iteration = 0;
+  /**
+   * One PageRank iteration on top of the blocks' sums: damping, teleport and sink mass, and the L1 change (see
+   * {@link PageRank}'s contract).
+   */
+  private static final class Power implements VectorDriver.Loop<double[]> {
+    private static final long serialVersionUID = 1L;
+    private final double d;
+    private final int maxIterations;
+    private final double tolerance;
+    private final double[] teleport;
+    private final boolean[] hasOut;
+    int iteration;
     double residual = Double.NaN;
-    while (iteration < maxIterations) {
+
+    Power(double d, int maxIterations, double tolerance, double[] teleport, boolean[] hasOut) {
+      this.d = d;
+      this.maxIterations = maxIterations;
+      this.tolerance = tolerance;
+      this.teleport = teleport;
+      this.hasOut = hasOut;
+    }
+
+    @Override
+    public double[] next(double[] pr, double[] sums) {
       iteration++;
+      int n = pr.length;
       double sink = 0;
       for (int v = 0; v < n; v++) {
         if (!hasOut[v]) {
@@ -80,21 +118,18 @@ final class RankVector {
         }
       }
       double k = (1 - d) + d * sink;
-      // per destination: sum of pr(u) p(u, v), sources ascending
-      double[] next = driver.step(matrix, pr, (block, x) -> block.multiply(x, 0.0));
       residual = 0;
       for (int v = 0; v < n; v++) {
-        next[v] = teleport[v] * k + d * next[v];
-        residual += Math.abs(next[v] - pr[v]);
+        sums[v] = teleport[v] * k + d * sums[v];
+        residual += Math.abs(sums[v] - pr[v]);
       }
-      pr = next;
-      if (tolerance > 0 && residual < tolerance) {
-        break;
-      }
+      return sums;
     }
-    matrix.unpersist(false);
-    Dataset<Row> ranks = driver.rows(pr, RANKS, (id, rank, i) -> RowFactory.create(id[i], rank[i]));
-    return new PageRank.Result(ranks, iteration, residual);
+
+    @Override
+    public boolean finished() {
+      return iteration >= maxIterations || (tolerance > 0 && residual < tolerance);
+    }
   }
 
   /**

@@ -14,6 +14,15 @@ final class Settings {
   boolean reliableCheckpoint;
   long broadcastVertexLimit = 2_000_000L;
   long vectorVertexLimit = 20_000_000L;
+  /** The vector executions run every iteration in one task up to this many edges ({@link Execution#inMemory}). */
+  long inMemoryEdges = Execution.DEFAULT.inMemoryEdges();
+
+  /** The limits of {@link Execution}. */
+  void execution(Execution execution) {
+    vectorVertexLimit(execution.vectorVertices());
+    broadcastVertexLimit(execution.broadcastVertices());
+    inMemoryEdges = execution.inMemoryEdges();
+  }
 
   void dampingFactor(double d) {
     if (!(d > 0.0 && d < 1.0)) {

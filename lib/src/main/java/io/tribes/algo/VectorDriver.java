@@ -1,5 +1,6 @@
 package io.tribes.algo;
 
+import java.io.Serializable;
 import java.lang.reflect.Array;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -28,7 +29,8 @@ import scala.Tuple2;
  * bound(i+1)-1. Setup routes every edge, by index, into per-block {@link Csr.Edges} chunks that one shuffle
  * brings to their block ({@link #scatter}). Each iteration is then one Spark job ({@link #step}): the vector is
  * broadcast, every block runs a kernel for its own rows and returns that slice, and the driver concatenates the
- * slices. The iterations grow no lineage, so nothing is checkpointed.
+ * slices; or, for a graph small enough for one task, one task runs every iteration ({@link #iterate}). The
+ * iterations grow no lineage, so nothing is checkpointed.
  */
 final class VectorDriver {
   final SparkSession spark;
@@ -121,6 +123,79 @@ final class VectorDriver {
   }
 
   /**
+   * The rule one iteration applies on top of the blocks' kernel, written once and run by {@link #iterate} either on
+   * the driver or inside one task: the next vector from the current one and the kernel's output, and when to stop.
+   * It may keep counters (iterations, residual), so it must be a fresh object per run.
+   */
+  interface Loop<V> extends Serializable {
+    /** The next vector; {@code out} is the kernel's output for {@code x} (a new array the loop may reuse). */
+    V next(V x, V out);
+
+    boolean finished();
+  }
+
+  /**
+   * The final vector and the loop that produced it (with its counters). A class, not a record: the jobs'
+   * serializer (Kryo) cannot write records, and one task returns this.
+   */
+  static final class Outcome<V, L> implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private final V x;
+    private final L loop;
+
+    Outcome(V x, L loop) {
+      this.x = x;
+      this.loop = loop;
+    }
+
+    V x() {
+      return x;
+    }
+
+    L loop() {
+      return loop;
+    }
+  }
+
+  /**
+   * Runs {@code loop} from {@code x0} to its end over the cached blocks. {@code oneTask} false: each iteration is
+   * one Spark job ({@link #step}). {@code oneTask} true (a graph small enough for one task, see {@link
+   * Execution#inMemory}): the blocks are read by a single task that runs every iteration itself, in block order,
+   * so a run is one job instead of one per iteration. The kernel, the loop and the order of every sum are the same
+   * either way, so is the result, bit for bit.
+   */
+  <B, V, L extends Loop<V>> Outcome<V, L> iterate(JavaRDD<B> blocks, V x0, Function2<B, V, V> kernel, L loop,
+      boolean oneTask) {
+    if (!oneTask) {
+      V x = x0;
+      while (!loop.finished()) {
+        x = loop.next(x, step(blocks, x, kernel));
+      }
+      return new Outcome<>(x, loop);
+    }
+    int size = n;
+    // x0 and the loop travel in the closure: each task gets its own copy, so the driver's objects stay untouched
+    return blocks.mapPartitionsWithIndex((p, it) -> {
+      List<Tuple2<Integer, B>> tagged = new ArrayList<>();
+      it.forEachRemaining(block -> tagged.add(new Tuple2<>(p, block)));
+      return tagged.iterator();
+    }, true).coalesce(1, false).mapPartitions(it -> {
+      List<Tuple2<Integer, B>> tagged = new ArrayList<>();
+      it.forEachRemaining(tagged::add);
+      tagged.sort((a, c) -> Integer.compare(a._1(), c._1()));
+      V x = x0;
+      while (!loop.finished()) {
+        List<V> slices = new ArrayList<>(tagged.size());
+        for (Tuple2<Integer, B> block : tagged) {
+          slices.add(kernel.call(block._2(), x));
+        }
+        x = loop.next(x, concat(slices, x, size));
+      }
+      return List.of(new Outcome<>(x, loop)).iterator();
+    }).collect().get(0);
+  }
+
+  /**
    * One iteration: broadcasts {@code x}, runs {@code kernel} on every block and returns the slices concatenated in
    * block order (a new array of n values).
    */
@@ -128,8 +203,13 @@ final class VectorDriver {
     Broadcast<V> xBc = jsc.broadcast(x);
     List<V> slices = blocks.map(block -> kernel.call(block, xBc.value())).collect();
     xBc.destroy(false);
+    return concat(slices, x, n);
+  }
+
+  /** The blocks' slices, in block order, as one new array of n values like {@code like}. */
+  private static <V> V concat(List<V> slices, V like, int n) {
     @SuppressWarnings("unchecked")
-    V next = (V) Array.newInstance(x.getClass().getComponentType(), n);
+    V next = (V) Array.newInstance(like.getClass().getComponentType(), n);
     int at = 0;
     for (V s : slices) {
       int len = Array.getLength(s);

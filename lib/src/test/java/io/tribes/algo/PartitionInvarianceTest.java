@@ -101,9 +101,12 @@ class PartitionInvarianceTest {
     }
   }
 
-  /** The blocked-vector drivers themselves, at block counts the facades (one block per core at most) do not use. */
+  /**
+   * The blocked-vector drivers themselves, at block counts the facades (one block per core at most) do not use,
+   * with one job per iteration and with every iteration in one task: the same result, bit for bit.
+   */
   @Test
-  void vectorResultsIgnoreTheBlocks() {
+  void vectorResultsIgnoreTheBlocksAndTheTasks() {
     Dataset<Row>[] g = graph();
     long[] ids = new long[N];
     for (int i = 0; i < N; i++) ids[i] = i;
@@ -111,12 +114,24 @@ class PartitionInvarianceTest {
     java.util.Arrays.fill(teleport, 1.0 / N);
     Dataset<Row> e = g[1].select(org.apache.spark.sql.functions.col("src"), org.apache.spark.sql.functions.col("dst"),
         org.apache.spark.sql.functions.col("weight").as("w"));
-    Map<Long, Double> ranks1 = toMap(new RankVector(0.85, 8, 0.0).run(spark(), ids, teleport, e, 1).ranks(), "pagerank");
-    Map<Long, Long> labels1 = TestGraphs.labels(new LabelVector(4, false).run(spark(), ids, e, 1));
+    Map<Long, Double> ranks1 = toMap(new RankVector(0.85, 8, 0.0).run(spark(), ids, teleport, e, 1, 0).ranks(),
+        "pagerank");
+    Map<Long, Long> labels1 = TestGraphs.labels(new LabelVector(4, false).run(spark(), ids, e, 1, 0));
     assertTrue(labels1.values().stream().distinct().count() > 5, "found several labels");
     for (int blocks : new int[] {3, 7}) {
-      assertEquals(ranks1, toMap(new RankVector(0.85, 8, 0.0).run(spark(), ids, teleport, e, blocks).ranks(), "pagerank"));
-      assertEquals(labels1, TestGraphs.labels(new LabelVector(4, false).run(spark(), ids, e, blocks)));
+      for (long oneTask : new long[] {0, Long.MAX_VALUE}) {
+        String how = blocks + " blocks, " + (oneTask == 0 ? "a job per iteration" : "one task");
+        assertEquals(ranks1, toMap(new RankVector(0.85, 8, 0.0).run(spark(), ids, teleport, e, blocks, oneTask)
+            .ranks(), "pagerank"), how);
+        assertEquals(labels1, TestGraphs.labels(new LabelVector(4, false).run(spark(), ids, e, blocks, oneTask)), how);
+      }
     }
+    // a tolerance stops both loops after the same iteration
+    PageRank.Result jobs = new RankVector(0.85, 50, 1e-6).run(spark(), ids, teleport, e, 3, 0);
+    PageRank.Result task = new RankVector(0.85, 50, 1e-6).run(spark(), ids, teleport, e, 3, Long.MAX_VALUE);
+    assertTrue(jobs.iterations() < 50, "the tolerance stopped it: " + jobs.iterations());
+    assertEquals(jobs.iterations(), task.iterations());
+    assertEquals(jobs.residual(), task.residual());
+    assertEquals(toMap(jobs.ranks(), "pagerank"), toMap(task.ranks(), "pagerank"));
   }
 }

@@ -31,6 +31,8 @@ public final class TestSpark {
         .config("spark.driver.host", "127.0.0.1")
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.sql.sources.partitionOverwriteMode", "static")
+        // the jobs' serializer (jobs/Spark), so that what an RDD ships is tested as it runs
+        .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
         .getOrCreate();
   }
 }
