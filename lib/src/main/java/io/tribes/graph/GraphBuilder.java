@@ -31,8 +31,6 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.expressions.UserDefinedFunction;
-import org.apache.spark.sql.expressions.Window;
-import org.apache.spark.sql.expressions.WindowSpec;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -41,6 +39,7 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.unsafe.types.UTF8String;
 import org.apache.spark.storage.StorageLevel;
 
 /**
@@ -128,7 +127,8 @@ public final class GraphBuilder {
     // Every member id seen in the window gets a provisional dense id (pid) in member_id order, once:
     // everything after this works on LONG keys. The graph's ids are the pids renumbered without the
     // removed members (excluded and hubs), which keeps them dense and in member_id order.
-    DenseIds seen = denseIds(clean.select(col("src").as("member_id")).union(clean.select(col("dst").as("member_id"))));
+    DenseIds seen = denseIds(clean.select(col("src").as("member_id")).union(clean.select(col("dst").as("member_id"))),
+        BROADCAST_IDS);
     // broadcast to the interactions when it is small (~50 bytes an id), whether or not AQE would see it
     Dataset<Row> pids = seen.count() <= BROADCAST_IDS ? broadcast(seen.ids()) : seen.ids();
     Dataset<Row> cleanIds = clean
@@ -156,28 +156,28 @@ public final class GraphBuilder {
     }
     Dataset<Row> pairsKept = withoutIds(pairs, excluded);
 
+    // Ties: the undirected pairs, in one aggregation that gives the hub degrees, the strengths and each direction's
+    // own figures. A strength sums at most two terms, the same double in either order; a direction's weight and
+    // interactions are its single pair's (pairs are distinct by (s, d)), null when the direction is absent.
+    Column forward = col("s").lt(col("d"));
+    Dataset<Row> ties = pairsKept.groupBy(least(col("s"), col("d")).as("a"), greatest(col("s"), col("d")).as("b"))
+        .agg(sum("weight").as("strength"), count(lit(1)).as("directions"),
+            sum(when(forward, col("weight"))).as("w_ab"), sum(when(forward, col("interactions"))).as("n_ab"),
+            sum(when(forward.unary_$bang(), col("weight"))).as("w_ba"),
+            sum(when(forward.unary_$bang(), col("interactions"))).as("n_ba"))
+        .persist(StorageLevel.MEMORY_AND_DISK());
+
     // Hubs: more distinct partners (either direction) than the cap, counted before weak ties go.
-    Dataset<Row> undirected = pairsKept.select(least(col("s"), col("d")).as("a"), greatest(col("s"), col("d")).as("b"))
-        .distinct();
     TreeSet<Long> hubs = new TreeSet<>();
-    for (Row r : undirected.select(col("a").as("m")).union(undirected.select(col("b").as("m")))
+    for (Row r : ties.select(col("a").as("m")).union(ties.select(col("b").as("m")))
         .groupBy("m").count().filter(col("count").gt(graph.maxDegree())).select("m").collectAsList()) {
       hubs.add(r.getLong(0));
     }
-    Dataset<Row> kept2 = withoutIds(pairsKept, hubs);
-
-    // Ties: both directions summed (at most two terms: the same double in either order); a row is a
-    // tie's representative when it is the tie's only direction or its src is the smaller end.
-    WindowSpec tie = Window.partitionBy(least(col("s"), col("d")), greatest(col("s"), col("d")));
-    Dataset<Row> tied = kept2
-        .withColumn("strength", sum("weight").over(tie))
-        .withColumn("directions", count(lit(1)).over(tie))
-        .withColumn("strong", col("strength").geq(graph.minTieStrength()))
-        .persist(StorageLevel.MEMORY_AND_DISK());
-    Row tieCounts = tied.agg(
-        sum(when(col("strong"), 1L).otherwise(0L)),
-        sum(when(col("strong").unary_$bang().and(col("s").lt(col("d")).or(col("directions").equalTo(1))), 1L)
-            .otherwise(0L))).first();
+    Dataset<Row> tiesKept = withoutIds(withoutIds(ties, "a", hubs), "b", hubs)
+        .withColumn("strong", col("strength").geq(graph.minTieStrength()));
+    Row tieCounts = tiesKept.agg(
+        sum(when(col("strong"), col("directions")).otherwise(0L)),
+        sum(when(col("strong").unary_$bang(), 1L).otherwise(0L))).first();
     long nEdges = tieCounts.isNullAt(0) ? 0 : tieCounts.getLong(0);
     long weakTies = tieCounts.isNullAt(1) ? 0 : tieCounts.getLong(1);
 
@@ -201,7 +201,14 @@ public final class GraphBuilder {
     Dataset<Row> members = withoutIds(activity.join(pids.withColumnRenamed("id", "pid"), "pid"), "pid", removedSet)
         .select(graphId.apply(col("pid")).as("id"), col("member_id"), col("sent"), col("received"));
 
-    Dataset<Row> strong = tied.filter(col("strong")).select("s", "d", "weight", "interactions");
+    // the strong ties' directed pairs, back from their tie's row (no join with the pairs)
+    Dataset<Row> strong = tiesKept.filter(col("strong"))
+        .select(explode(array(
+            struct(col("a").as("s"), col("b").as("d"), col("w_ab").as("weight"), col("n_ab").as("interactions")),
+            struct(col("b").as("s"), col("a").as("d"), col("w_ba").as("weight"), col("n_ba").as("interactions"))))
+            .as("x"))
+        .select("x.*")
+        .filter(col("interactions").isNotNull());
     Dataset<Row> edges = strong.select(graphId.apply(col("s")).as("src"), graphId.apply(col("d")).as("dst"),
         col("weight"), col("interactions"));
     Dataset<Row> topics = cleanIds.filter(col("topic").isNotNull())
@@ -215,7 +222,7 @@ public final class GraphBuilder {
     InteractionGraph graph = new InteractionGraph(truncate(members), truncate(edges), truncate(topics), stats);
     cleanIds.unpersist();
     pairs.unpersist();
-    tied.unpersist();
+    ties.unpersist();
     seen.ids().unpersist();
     return graph;
   }
@@ -246,29 +253,46 @@ public final class GraphBuilder {
   record DenseIds(Dataset<Row> ids, long count) {}
 
   /**
-   * member_id STRING, id LONG: 0..n-1 in member_id order, independent of partitioning (a sort, then each
-   * partition's offset from the partitions' sizes: what zipWithIndex does, keeping n).
+   * member_id STRING, id LONG: 0..n-1 in member_id order (Spark's string order: by UTF-8 bytes), independent of
+   * partitioning. The distinct ids are counted first; up to {@code driverLimit} of them (ids the interactions get
+   * broadcast anyway) are sorted on the driver, which saves the distributed sort's sampling job and its shuffle.
+   * More are sorted by Spark, then numbered from each partition's offset (what zipWithIndex does, keeping n).
    */
-  static DenseIds denseIds(Dataset<Row> memberIds) {
-    JavaRDD<Row> sorted = memberIds.distinct().orderBy("member_id").javaRDD();
-    List<Long> sizes = sorted.mapPartitions(it -> {
-      long n = 0;
-      for (; it.hasNext(); it.next()) n++;
-      return List.of(n).iterator();
-    }).collect();
-    long[] offsets = new long[sizes.size()];
-    long total = 0;
-    for (int i = 0; i < sizes.size(); i++) {
-      offsets[i] = total;
-      total += sizes.get(i);
+  static DenseIds denseIds(Dataset<Row> memberIds, long driverLimit) {
+    SparkSession spark = memberIds.sparkSession();
+    Dataset<Row> distinct = memberIds.distinct().persist(StorageLevel.MEMORY_AND_DISK());
+    long n = distinct.count();
+    JavaRDD<Row> rows;
+    if (n <= driverLimit) {
+      List<String> ids = distinct.as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+      UTF8String[] sorted = ids.stream().map(UTF8String::fromString).sorted().toArray(UTF8String[]::new);
+      List<Row> numbered = new ArrayList<>(sorted.length);
+      for (int i = 0; i < sorted.length; i++) numbered.add(RowFactory.create(sorted[i].toString(), (long) i));
+      rows = JavaSparkContext.fromSparkContext(spark.sparkContext())
+          .parallelize(numbered, Math.max(1, Math.min(spark.sparkContext().defaultParallelism(), sorted.length / 50_000 + 1)));
+    } else {
+      JavaRDD<Row> byId = distinct.orderBy("member_id").javaRDD();
+      List<Long> sizes = byId.mapPartitions(it -> {
+        long count = 0;
+        for (; it.hasNext(); it.next()) count++;
+        return List.of(count).iterator();
+      }).collect();
+      long[] offsets = new long[sizes.size()];
+      long total = 0;
+      for (int i = 0; i < sizes.size(); i++) {
+        offsets[i] = total;
+        total += sizes.get(i);
+      }
+      rows = byId.mapPartitionsWithIndex((index, it) -> {
+        long next = offsets[index];
+        List<Row> out = new ArrayList<>();
+        while (it.hasNext()) out.add(RowFactory.create(it.next().getString(0), next++));
+        return out.iterator();
+      }, true);
     }
-    JavaRDD<Row> rows = sorted.mapPartitionsWithIndex((index, it) -> {
-      long next = offsets[index];
-      List<Row> out = new ArrayList<>();
-      while (it.hasNext()) out.add(RowFactory.create(it.next().getString(0), next++));
-      return out.iterator();
-    }, true);
-    Dataset<Row> ids = memberIds.sparkSession().createDataFrame(rows, ID_SCHEMA).persist(StorageLevel.MEMORY_AND_DISK());
-    return new DenseIds(ids, total);
+    Dataset<Row> ids = spark.createDataFrame(rows, ID_SCHEMA).persist(StorageLevel.MEMORY_AND_DISK());
+    ids.count();
+    distinct.unpersist();
+    return new DenseIds(ids, n);
   }
 }

@@ -12,6 +12,9 @@ import io.tribes.testing.Interactions;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import io.tribes.testing.TestSpark;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 
@@ -114,6 +117,24 @@ class GraphBuilderTest {
         .build(new io.tribes.input.Inputs(data.table().repartition(7), "t", null, null), Interactions.RUN_DATE);
     assertEquals(a, g.members().orderBy("id").collectAsList());
     assertEquals(List.of("m1", "m2", "m5", "m9"), memberIds(g));
+  }
+
+  /**
+   * The driver's sort (small graphs) and Spark's (large) number the ids alike, in Spark's string order: by UTF-8
+   * bytes, where U+E000 comes before U+1F600 (Java's String order, by UTF-16 units, has them the other way).
+   */
+  @Test
+  void denseIdsAreTheSameSortedOnTheDriverOrBySpark() {
+    List<String> names = List.of("m9", "\uE000", "\uD83D\uDE00", "Z", "a", "é", "m10", "m1");
+    Dataset<Row> ids = TestSpark.session().createDataset(names, Encoders.STRING()).toDF("member_id").repartition(3);
+    GraphBuilder.DenseIds driver = GraphBuilder.denseIds(ids.union(ids), Long.MAX_VALUE);
+    GraphBuilder.DenseIds spark = GraphBuilder.denseIds(ids.union(ids), 0);
+    assertEquals(8, driver.count());
+    assertEquals(8, spark.count());
+    List<Row> expected = spark.ids().orderBy("id").collectAsList();
+    assertEquals(expected, driver.ids().orderBy("id").collectAsList());
+    assertEquals(List.of("Z", "a", "m1", "m10", "m9", "é", "\uE000", "\uD83D\uDE00"),
+        expected.stream().map(r -> r.getString(0)).toList());
   }
 
   @Test
