@@ -48,16 +48,23 @@ public final class Subgraph {
    */
   public static Subgraph of(long[] vertexIds, long[] vertexSeeds, long[] edgeSrc, long[] edgeDst,
       double[] edgeWeight) {
-    long[][] byId = new long[vertexIds.length][];
-    for (int i = 0; i < vertexIds.length; i++) {
-      byId[i] = new long[] {vertexIds[i], vertexSeeds == null ? vertexIds[i] : vertexSeeds[i]};
-    }
-    Arrays.sort(byId, (a, b) -> Long.compare(a[0], b[0]));
-    long[] ids = new long[byId.length];
-    long[] seeds = new long[byId.length];
-    for (int i = 0; i < byId.length; i++) {
-      ids[i] = byId[i][0];
-      seeds[i] = byId[i][1];
+    long[] ids;
+    long[] seeds;
+    if (ascending(vertexIds)) { // as Subgraphs hands them over: no sort needed
+      ids = vertexIds.clone();
+      seeds = vertexSeeds == null ? ids.clone() : vertexSeeds.clone();
+    } else {
+      long[][] byId = new long[vertexIds.length][];
+      for (int i = 0; i < vertexIds.length; i++) {
+        byId[i] = new long[] {vertexIds[i], vertexSeeds == null ? vertexIds[i] : vertexSeeds[i]};
+      }
+      Arrays.sort(byId, (a, b) -> Long.compare(a[0], b[0]));
+      ids = new long[byId.length];
+      seeds = new long[byId.length];
+      for (int i = 0; i < byId.length; i++) {
+        ids[i] = byId[i][0];
+        seeds[i] = byId[i][1];
+      }
     }
     for (int i = 1; i < ids.length; i++) {
       if (ids[i] == ids[i - 1]) {
@@ -68,27 +75,54 @@ public final class Subgraph {
       throw new IllegalArgumentException("edgeSrc, edgeDst and edgeWeight must have the same length");
     }
     int m = 0;
-    long[][] kept = new long[edgeSrc.length][];
+    int[] s = new int[edgeSrc.length];
+    int[] d = new int[edgeSrc.length];
+    double[] w = new double[edgeSrc.length];
+    boolean sorted = true;
     for (int i = 0; i < edgeSrc.length; i++) {
-      int s = Arrays.binarySearch(ids, edgeSrc[i]);
-      int d = Arrays.binarySearch(ids, edgeDst[i]);
-      if (s >= 0 && d >= 0) {
-        kept[m++] = new long[] {s, d, Double.doubleToLongBits(edgeWeight[i])};
+      int si = Arrays.binarySearch(ids, edgeSrc[i]);
+      int di = Arrays.binarySearch(ids, edgeDst[i]);
+      if (si >= 0 && di >= 0) {
+        s[m] = si;
+        d[m] = di;
+        w[m] = edgeWeight[i];
+        if (m > 0 && compare(s[m - 1], d[m - 1], w[m - 1], si, di, edgeWeight[i]) > 0) sorted = false;
+        m++;
       }
     }
-    long[][] edges = Arrays.copyOf(kept, m);
-    // sorted by (src, dst, weight): sums below then add in one fixed order
-    Arrays.sort(edges, (a, b) -> a[0] != b[0] ? Long.compare(a[0], b[0]) : a[1] != b[1] ? Long.compare(a[1], b[1])
-        : Double.compare(Double.longBitsToDouble(a[2]), Double.longBitsToDouble(b[2])));
-    int[] s = new int[m];
-    int[] d = new int[m];
-    double[] w = new double[m];
-    for (int i = 0; i < m; i++) {
-      s[i] = (int) edges[i][0];
-      d[i] = (int) edges[i][1];
-      w[i] = Double.longBitsToDouble(edges[i][2]);
+    s = Arrays.copyOf(s, m);
+    d = Arrays.copyOf(d, m);
+    w = Arrays.copyOf(w, m);
+    if (!sorted) {
+      // sorted by (src, dst, weight): sums below then add in one fixed order
+      Integer[] order = new Integer[m];
+      for (int i = 0; i < m; i++) order[i] = i;
+      int[] s0 = s;
+      int[] d0 = d;
+      double[] w0 = w;
+      Arrays.sort(order, (x, y) -> compare(s0[x], d0[x], w0[x], s0[y], d0[y], w0[y]));
+      s = new int[m];
+      d = new int[m];
+      w = new double[m];
+      for (int i = 0; i < m; i++) {
+        s[i] = s0[order[i]];
+        d[i] = d0[order[i]];
+        w[i] = w0[order[i]];
+      }
     }
     return new Subgraph(ids, seeds, s, d, w);
+  }
+
+  private static boolean ascending(long[] a) {
+    for (int i = 1; i < a.length; i++) {
+      if (a[i - 1] >= a[i]) return false;
+    }
+    return true;
+  }
+
+  /** The edges' order: by (src, dst, weight). */
+  private static int compare(int s1, int d1, double w1, int s2, int d2, double w2) {
+    return s1 != s2 ? Integer.compare(s1, s2) : d1 != d2 ? Integer.compare(d1, d2) : Double.compare(w1, w2);
   }
 
   public int size() {

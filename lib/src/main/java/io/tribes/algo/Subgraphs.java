@@ -5,7 +5,6 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
 import java.io.Serializable;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Iterator;
@@ -100,7 +99,7 @@ public final class Subgraphs {
           LongList seeds = new LongList();
           LongList src = new LongList();
           LongList dst = new LongList();
-          List<Double> w = new ArrayList<>();
+          LongList w = new LongList(); // weights as their bits: no boxing
           while (pending != null && pending.getLong(0) == group) {
             if (pending.getInt(1) == 0) {
               vertices.add(pending.getLong(2));
@@ -108,12 +107,13 @@ public final class Subgraphs {
             } else {
               src.add(pending.getLong(2));
               dst.add(pending.getLong(3));
-              w.add(pending.getDouble(4));
+              w.add(Double.doubleToRawLongBits(pending.getDouble(4)));
             }
             pending = input.hasNext() ? input.next() : null;
           }
-          double[] weights = new double[w.size()];
-          for (int i = 0; i < weights.length; i++) weights[i] = w.get(i);
+          long[] bits = w.toArray();
+          double[] weights = new double[bits.length];
+          for (int i = 0; i < weights.length; i++) weights[i] = Double.longBitsToDouble(bits[i]);
           return function.apply(group,
               Subgraph.of(vertices.toArray(), seeds.toArray(), src.toArray(), dst.toArray(), weights));
         }

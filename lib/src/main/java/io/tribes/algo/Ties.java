@@ -28,41 +28,78 @@ final class Ties {
 
   /**
    * Both directions of every edge, weights rounded to fixed point per edge (as the DataFrame version does),
-   * self-loops and weights of 0 dropped, parallel edges summed.
+   * self-loops and weights of 0 dropped, parallel edges summed (exact LONG sums, so their order is free). Two
+   * stable counting sorts, by neighbour then by row, give every row its neighbours ascending: O(n + m), no
+   * comparisons.
    */
   static Ties of(int n, int[] src, int[] dst, double[] weight) {
-    long[][] rows = new long[2 * src.length][];
     int m = 0;
+    int[] rowOf = new int[2 * src.length];
+    int[] nbrOf = new int[2 * src.length];
+    long[] wOf = new long[2 * src.length];
     for (int i = 0; i < src.length; i++) {
       if (src[i] == dst[i]) continue;
       long f = fixedPoint(weight[i]);
       if (f <= 0) continue;
-      rows[m++] = new long[] {dst[i], src[i], f};
-      rows[m++] = new long[] {src[i], dst[i], f};
+      rowOf[m] = dst[i];
+      nbrOf[m] = src[i];
+      wOf[m++] = f;
+      rowOf[m] = src[i];
+      nbrOf[m] = dst[i];
+      wOf[m++] = f;
     }
-    long[][] sorted = Arrays.copyOf(rows, m);
-    Arrays.sort(sorted, (a, b) -> a[0] != b[0] ? Long.compare(a[0], b[0]) : Long.compare(a[1], b[1]));
+    int[] byNbr = countingOrder(nbrOf, null, m, n);
+    int[] order = countingOrder(rowOf, byNbr, m, n);
     int[] offsets = new int[n + 1];
     int[] nbr = new int[m];
     long[] w = new long[m];
     int k = 0;
+    int lastRow = -1;
+    int lastNbr = -1;
     for (int i = 0; i < m; i++) {
-      int a = (int) sorted[i][0];
-      int b = (int) sorted[i][1];
-      if (k > 0 && i > 0 && sorted[i - 1][0] == a && sorted[i - 1][1] == b) {
-        w[k - 1] += sorted[i][2];
+      int e = order[i];
+      int a = rowOf[e];
+      int b = nbrOf[e];
+      if (a == lastRow && b == lastNbr) {
+        w[k - 1] += wOf[e];
       } else {
         nbr[k] = b;
-        w[k] = sorted[i][2];
+        w[k] = wOf[e];
         offsets[a + 1]++;
         k++;
+        lastRow = a;
+        lastNbr = b;
       }
     }
     for (int i = 0; i < n; i++) offsets[i + 1] += offsets[i];
     return new Ties(offsets, Arrays.copyOf(nbr, k), Arrays.copyOf(w, k));
   }
 
-  /** The weighted propagation on these ties, from {@code initial} (by vertex index); see {@link Subgraph}. */
+  /**
+   * The entries 0..m-1 (taken in the order {@code within}, or 0..m-1 when null) stably ordered by {@code key}, a
+   * value in [0, n).
+   */
+  private static int[] countingOrder(int[] key, int[] within, int m, int n) {
+    int[] start = new int[n + 1];
+    for (int i = 0; i < m; i++) start[key[i] + 1]++;
+    for (int i = 0; i < n; i++) start[i + 1] += start[i];
+    int[] out = new int[m];
+    for (int i = 0; i < m; i++) {
+      int e = within == null ? i : within[i];
+      out[start[key[e]]++] = e;
+    }
+    return out;
+  }
+
+  /**
+   * The weighted propagation on these ties, from {@code initial} (by vertex index); see {@link Subgraph}.
+   *
+   * <p>A label is only ever one of the initial labels, so labels are held as indexes into their sorted distinct
+   * values (index order = label order, so "ties to the smallest label" compares indexes) and a vertex's candidate
+   * scores are summed in an array by label index, reset after each vertex: no boxing, no hashing. The best
+   * candidate is the maximum of a total order (eligible, then score, then smallest label), so the order in which
+   * the candidates are visited does not matter.
+   */
   Subgraph.Labels labelPropagation(long[] ids, long[] initial, int maxIterations, double convergenceThreshold,
       long maxCommunitySize, double resolution) {
     int n = offsets.length - 1;
@@ -79,57 +116,74 @@ final class Ties {
       if (degree > 0) penalty[v] = LabelPropagation.penalty(resolution, strength, degree);
     }
 
-    long[] label = initial.clone();
+    long[] values = Arrays.stream(initial).sorted().distinct().toArray();
+    int[] label = new int[n];
+    for (int v = 0; v < n; v++) label[v] = Arrays.binarySearch(values, initial[v]);
+    boolean sized = maxCommunitySize > 0 || resolved;
+    int[] sizes = sized ? new int[values.length] : null;
+    long[] score = new long[values.length];
+    boolean[] seen = new boolean[values.length];
+    int[] candidates = new int[values.length];
     int iteration = 0;
     boolean converged = false;
     long previousChanged = 0;
-    Map<Long, Long> scores = new HashMap<>();
     while (iteration < maxIterations) {
       iteration++;
-      Map<Long, Integer> sizes = null;
-      if (maxCommunitySize > 0 || resolved) {
-        sizes = new HashMap<>();
-        for (long l : label) sizes.merge(l, 1, Integer::sum);
+      if (sized) {
+        Arrays.fill(sizes, 0);
+        for (int l : label) sizes[l]++;
       }
-      long[] next = new long[n];
+      int[] next = new int[n];
       int changed = 0;
       for (int v = 0; v < n; v++) {
+        int own = label[v];
         if (resolved && !LabelPropagation.updates(ids[v], iteration)) {
-          next[v] = label[v];
+          next[v] = own;
           continue;
         }
-        scores.clear();
-        scores.put(label[v], resolved ? 0L : self[v]);
-        for (int j = offsets[v]; j < offsets[v + 1]; j++) scores.merge(label[nbr[j]], w[j], Long::sum);
-        long best = label[v];
+        int c = 0;
+        score[own] = resolved ? 0L : self[v];
+        seen[own] = true;
+        candidates[c++] = own;
+        for (int j = offsets[v]; j < offsets[v + 1]; j++) {
+          int l = label[nbr[j]];
+          if (!seen[l]) {
+            seen[l] = true;
+            candidates[c++] = l;
+          }
+          score[l] += w[j];
+        }
+        int best = own;
         double bestScore = 0;
         boolean bestEligible = false;
-        boolean first = true;
-        for (Map.Entry<Long, Long> c : scores.entrySet()) {
-          long l = c.getKey();
-          boolean current = l == label[v];
-          boolean eligible = maxCommunitySize <= 0 || current || sizes.get(l) < maxCommunitySize;
+        for (int i = 0; i < c; i++) {
+          int l = candidates[i];
+          boolean current = l == own;
+          boolean eligible = maxCommunitySize <= 0 || current || sizes[l] < maxCommunitySize;
           double s = resolved
-              ? LabelPropagation.resolvedScore(c.getValue(), penalty[v], sizes.get(l) - (current ? 1 : 0))
-              : c.getValue();
+              ? LabelPropagation.resolvedScore(score[l], penalty[v], sizes[l] - (current ? 1 : 0))
+              : score[l];
           boolean better = eligible != bestEligible ? eligible
               : s != bestScore ? s > bestScore : l < best;
-          if (first || better) {
+          if (i == 0 || better) {
             best = l;
             bestScore = s;
             bestEligible = eligible;
-            first = false;
           }
+          score[l] = 0;
+          seen[l] = false;
         }
         next[v] = best;
-        if (best != label[v]) changed++;
+        if (best != own) changed++;
       }
       label = next;
       converged = LabelPropagation.converged(resolved, changed, previousChanged, iteration, convergenceThreshold, n);
       if (converged) break;
       previousChanged = changed;
     }
-    return new Subgraph.Labels(label, iteration, converged);
+    long[] out = new long[n];
+    for (int v = 0; v < n; v++) out[v] = values[label[v]];
+    return new Subgraph.Labels(out, iteration, converged);
   }
 
   /** The community merge on these ties; see {@link Subgraph#mergeCommunities}. */

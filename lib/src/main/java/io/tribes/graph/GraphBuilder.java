@@ -223,7 +223,7 @@ public final class GraphBuilder {
     cleanIds.unpersist();
     pairs.unpersist();
     ties.unpersist();
-    seen.ids().unpersist();
+    seen.release();
     return graph;
   }
 
@@ -249,8 +249,14 @@ public final class GraphBuilder {
     return rows.join(broadcast(x), col(column).equalTo(col("x")), "left_anti");
   }
 
-  /** member_id -> id, 0..n-1 in member_id order; and n. */
-  record DenseIds(Dataset<Row> ids, long count) {}
+  /** member_id -> id, 0..n-1 in member_id order; and n; and the distinct ids they were numbered from (or null). */
+  record DenseIds(Dataset<Row> ids, long count, Dataset<Row> distinct) {
+    /** Frees the cached tables once the graph is built. */
+    void release() {
+      ids.unpersist();
+      if (distinct != null) distinct.unpersist();
+    }
+  }
 
   /**
    * member_id STRING, id LONG: 0..n-1 in member_id order (Spark's string order: by UTF-8 bytes), independent of
@@ -262,37 +268,34 @@ public final class GraphBuilder {
     SparkSession spark = memberIds.sparkSession();
     Dataset<Row> distinct = memberIds.distinct().persist(StorageLevel.MEMORY_AND_DISK());
     long n = distinct.count();
-    JavaRDD<Row> rows;
     if (n <= driverLimit) {
       List<String> ids = distinct.as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+      distinct.unpersist();
       UTF8String[] sorted = ids.stream().map(UTF8String::fromString).sorted().toArray(UTF8String[]::new);
       List<Row> numbered = new ArrayList<>(sorted.length);
       for (int i = 0; i < sorted.length; i++) numbered.add(RowFactory.create(sorted[i].toString(), (long) i));
-      rows = JavaSparkContext.fromSparkContext(spark.sparkContext())
-          .parallelize(numbered, Math.max(1, Math.min(spark.sparkContext().defaultParallelism(), sorted.length / 50_000 + 1)));
-    } else {
-      JavaRDD<Row> byId = distinct.orderBy("member_id").javaRDD();
-      List<Long> sizes = byId.mapPartitions(it -> {
-        long count = 0;
-        for (; it.hasNext(); it.next()) count++;
-        return List.of(count).iterator();
-      }).collect();
-      long[] offsets = new long[sizes.size()];
-      long total = 0;
-      for (int i = 0; i < sizes.size(); i++) {
-        offsets[i] = total;
-        total += sizes.get(i);
-      }
-      rows = byId.mapPartitionsWithIndex((index, it) -> {
-        long next = offsets[index];
-        List<Row> out = new ArrayList<>();
-        while (it.hasNext()) out.add(RowFactory.create(it.next().getString(0), next++));
-        return out.iterator();
-      }, true);
+      // a local table: broadcast from the driver, no job to build it
+      return new DenseIds(spark.createDataFrame(numbered, ID_SCHEMA), n, null);
     }
+    JavaRDD<Row> byId = distinct.orderBy("member_id").javaRDD();
+    List<Long> sizes = byId.mapPartitions(it -> {
+      long count = 0;
+      for (; it.hasNext(); it.next()) count++;
+      return List.of(count).iterator();
+    }).collect();
+    long[] offsets = new long[sizes.size()];
+    long total = 0;
+    for (int i = 0; i < sizes.size(); i++) {
+      offsets[i] = total;
+      total += sizes.get(i);
+    }
+    JavaRDD<Row> rows = byId.mapPartitionsWithIndex((index, it) -> {
+      long next = offsets[index];
+      List<Row> out = new ArrayList<>();
+      while (it.hasNext()) out.add(RowFactory.create(it.next().getString(0), next++));
+      return out.iterator();
+    }, true);
     Dataset<Row> ids = spark.createDataFrame(rows, ID_SCHEMA).persist(StorageLevel.MEMORY_AND_DISK());
-    ids.count();
-    distinct.unpersist();
-    return new DenseIds(ids, n);
+    return new DenseIds(ids, n, distinct);
   }
 }
