@@ -87,11 +87,25 @@ public final class GraphBuilder {
         .when(col("type").isNull().or(typeWeight.isNull()), lit("unknown_type"));
 
     Dataset<Row> tagged = in.withColumn("reason", reason).withColumn("tw", typeWeight);
+    // One pass over the rows gives both the rejection counts and the distinct member ids of the kept rows: a
+    // kept row stands for its two ends (reason null), a rejected row for itself (member_id null). Cached: the
+    // dense ids are numbered from it.
+    Dataset<Row> census = tagged
+        .select(col("reason"), explode(when(col("reason").isNull(), array(col("src"), col("dst")))
+            .otherwise(array(lit(null).cast(DataTypes.StringType)))).as("member_id"))
+        .groupBy("reason", "member_id").count()
+        .persist(StorageLevel.MEMORY_AND_DISK());
     Map<String, Long> rejected = new TreeMap<>();
     long rowsRead = 0;
-    for (Row r : tagged.groupBy("reason").count().collectAsList()) {
-      rowsRead += r.getLong(1);
-      if (!r.isNullAt(0)) rejected.put(r.getString(0), r.getLong(1));
+    long distinctIds = 0;
+    for (Row r : census.groupBy("reason").agg(sum("count"), count(col("member_id"))).collectAsList()) {
+      if (r.isNullAt(0)) {
+        rowsRead += r.getLong(1) / 2; // two ends per kept row
+        distinctIds = r.getLong(2);
+      } else {
+        rowsRead += r.getLong(1);
+        rejected.put(r.getString(0), r.getLong(1));
+      }
     }
     String where = "interactions (" + inputs.interactionsPath() + ")";
     if (rowsRead == 0) {
@@ -127,8 +141,7 @@ public final class GraphBuilder {
     // Every member id seen in the window gets a provisional dense id (pid) in member_id order, once:
     // everything after this works on LONG keys. The graph's ids are the pids renumbered without the
     // removed members (excluded and hubs), which keeps them dense and in member_id order.
-    DenseIds seen = denseIds(clean.select(col("src").as("member_id")).union(clean.select(col("dst").as("member_id"))),
-        BROADCAST_IDS);
+    DenseIds seen = denseIds(census.filter(col("reason").isNull()).select("member_id"), distinctIds, BROADCAST_IDS);
     // broadcast to the interactions when it is small (~50 bytes an id), whether or not AQE would see it
     Dataset<Row> pids = seen.count() <= BROADCAST_IDS ? broadcast(seen.ids()) : seen.ids();
     Dataset<Row> cleanIds = clean
@@ -223,7 +236,8 @@ public final class GraphBuilder {
     cleanIds.unpersist();
     pairs.unpersist();
     ties.unpersist();
-    seen.release();
+    seen.ids().unpersist();
+    census.unpersist();
     return graph;
   }
 
@@ -249,33 +263,26 @@ public final class GraphBuilder {
     return rows.join(broadcast(x), col(column).equalTo(col("x")), "left_anti");
   }
 
-  /** member_id -> id, 0..n-1 in member_id order; and n; and the distinct ids they were numbered from (or null). */
-  record DenseIds(Dataset<Row> ids, long count, Dataset<Row> distinct) {
-    /** Frees the cached tables once the graph is built. */
-    void release() {
-      ids.unpersist();
-      if (distinct != null) distinct.unpersist();
-    }
-  }
+  /** member_id -> id, 0..n-1 in member_id order; and n. */
+  record DenseIds(Dataset<Row> ids, long count) {}
 
   /**
    * member_id STRING, id LONG: 0..n-1 in member_id order (Spark's string order: by UTF-8 bytes), independent of
-   * partitioning. The distinct ids are counted first; up to {@code driverLimit} of them (ids the interactions get
-   * broadcast anyway) are sorted on the driver, which saves the distributed sort's sampling job and its shuffle.
-   * More are sorted by Spark, then numbered from each partition's offset (what zipWithIndex does, keeping n).
+   * partitioning. Up to {@code driverLimit} ids (ids the interactions get broadcast anyway) are sorted on the
+   * driver into a local table, which saves the distributed sort's sampling job, its shuffle and a cache. More
+   * are sorted by Spark, then numbered from each partition's offset (what zipWithIndex does, keeping n).
+   *
+   * @param distinct the distinct member ids (cached by the caller: they are read twice)
+   * @param n        their count
    */
-  static DenseIds denseIds(Dataset<Row> memberIds, long driverLimit) {
-    SparkSession spark = memberIds.sparkSession();
-    Dataset<Row> distinct = memberIds.distinct().persist(StorageLevel.MEMORY_AND_DISK());
-    long n = distinct.count();
+  static DenseIds denseIds(Dataset<Row> distinct, long n, long driverLimit) {
+    SparkSession spark = distinct.sparkSession();
     if (n <= driverLimit) {
       List<String> ids = distinct.as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
-      distinct.unpersist();
       UTF8String[] sorted = ids.stream().map(UTF8String::fromString).sorted().toArray(UTF8String[]::new);
       List<Row> numbered = new ArrayList<>(sorted.length);
       for (int i = 0; i < sorted.length; i++) numbered.add(RowFactory.create(sorted[i].toString(), (long) i));
-      // a local table: broadcast from the driver, no job to build it
-      return new DenseIds(spark.createDataFrame(numbered, ID_SCHEMA), n, null);
+      return new DenseIds(spark.createDataFrame(numbered, ID_SCHEMA), n);
     }
     JavaRDD<Row> byId = distinct.orderBy("member_id").javaRDD();
     List<Long> sizes = byId.mapPartitions(it -> {
@@ -295,7 +302,6 @@ public final class GraphBuilder {
       while (it.hasNext()) out.add(RowFactory.create(it.next().getString(0), next++));
       return out.iterator();
     }, true);
-    Dataset<Row> ids = spark.createDataFrame(rows, ID_SCHEMA).persist(StorageLevel.MEMORY_AND_DISK());
-    return new DenseIds(ids, n, distinct);
+    return new DenseIds(spark.createDataFrame(rows, ID_SCHEMA).persist(StorageLevel.MEMORY_AND_DISK()), total);
   }
 }

@@ -127,8 +127,8 @@ class GraphBuilderTest {
   void denseIdsAreTheSameSortedOnTheDriverOrBySpark() {
     List<String> names = List.of("m9", "\uE000", "\uD83D\uDE00", "Z", "a", "é", "m10", "m1");
     Dataset<Row> ids = TestSpark.session().createDataset(names, Encoders.STRING()).toDF("member_id").repartition(3);
-    GraphBuilder.DenseIds driver = GraphBuilder.denseIds(ids.union(ids), Long.MAX_VALUE);
-    GraphBuilder.DenseIds spark = GraphBuilder.denseIds(ids.union(ids), 0);
+    GraphBuilder.DenseIds driver = GraphBuilder.denseIds(ids, 8, Long.MAX_VALUE);
+    GraphBuilder.DenseIds spark = GraphBuilder.denseIds(ids, 8, 0);
     assertEquals(8, driver.count());
     assertEquals(8, spark.count());
     List<Row> expected = spark.ids().orderBy("id").collectAsList();
