@@ -117,31 +117,41 @@ public final class InputReader {
           coalesce(col("opted_out"), lit(true)).as("opted_out"),
           (hasBrand ? coalesce(col("is_brand"), lit(true)) : lit(false)).as("is_brand"),
           (hasBot ? coalesce(col("is_bot"), lit(true)) : lit(false)).as("is_bot"));
-      requireUniqueIds(members, mwhere);
-      Row n = rawMembers.agg(count(lit(1)), nullCount(col("opted_out")),
-          hasBrand ? nullCount(col("is_brand")) : lit(0L), hasBot ? nullCount(col("is_bot")) : lit(0L)).first();
-      memberRows = n.getLong(0);
+      // One job for the uniqueness check and the manifest's figures: rows per id (they sum to the table's
+      // rows, null ids included) and nulls per flag, both counted on the rows of each id.
+      Row n = rawMembers.select(id("member_id"), isNull("opted_out", true), isNull("is_brand", hasBrand),
+              isNull("is_bot", hasBot))
+          .groupBy("member_id").agg(count(lit(1)).as("count"), sum("opted_out").as("opted_out"),
+              sum("is_brand").as("is_brand"), sum("is_bot").as("is_bot"))
+          .agg(sum("count"), max(when(col("member_id").isNotNull(), col("count"))), sum("opted_out"), sum("is_brand"),
+              sum("is_bot"))
+          .first();
+      requireUniqueIds(members, mwhere, n.isNullAt(1) ? 0 : n.getLong(1));
+      memberRows = longOrZero(n, 0);
       memberNulls = new LinkedHashMap<>();
-      memberNulls.put("opted_out", ((Number) n.get(1)).longValue());
-      memberNulls.put("is_brand", ((Number) n.get(2)).longValue());
-      memberNulls.put("is_bot", ((Number) n.get(3)).longValue());
+      memberNulls.put("opted_out", longOrZero(n, 2));
+      memberNulls.put("is_brand", longOrZero(n, 3));
+      memberNulls.put("is_bot", longOrZero(n, 4));
     }
     return new Inputs(interactions, interactionsPath, members, membersPath, memberRows, memberNulls);
   }
 
-  private static Column nullCount(Column c) {
-    return sum(when(c.isNull(), 1L).otherwise(0L));
+  /** 1 where the column is null, else 0; 0 for a column the table does not have. */
+  private static Column isNull(String column, boolean present) {
+    return (present ? when(col(column).isNull(), 1L).otherwise(0L) : lit(0L)).as(column);
+  }
+
+  private static long longOrZero(Row r, int i) {
+    return r.isNullAt(i) ? 0 : r.getLong(i);
   }
 
   /**
-   * One row per member: a duplicated id would make opt-outs and flags ambiguous. Returns the table's rows,
-   * counted by the same pass (the rows per id sum to them, null ids included).
+   * One row per member: a duplicated id would make opt-outs and flags ambiguous.
+   *
+   * @param maxRows the most rows of one non-null id
    */
-  private static long requireUniqueIds(Dataset<Row> members, String where) {
-    Row check = members.groupBy("member_id").count()
-        .agg(sum("count"), max(when(col("member_id").isNotNull(), col("count")))).first();
-    long rows = check.isNullAt(0) ? 0 : check.getLong(0);
-    if (check.isNullAt(1) || check.getLong(1) <= 1) return rows;
+  private static void requireUniqueIds(Dataset<Row> members, String where, long maxRows) {
+    if (maxRows <= 1) return;
     List<Row> dups = members.filter(col("member_id").isNotNull()).groupBy("member_id").count()
         .filter(col("count").gt(1)).orderBy("member_id").limit(3).collectAsList();
     if (!dups.isEmpty()) {
@@ -149,7 +159,6 @@ public final class InputReader {
           + dups.stream().map(r -> "'" + r.getString(0) + "' (" + r.getLong(1) + " rows)").toList()
           + " (expected one row per member)");
     }
-    return rows;
   }
 
   private boolean canonicalDigits;

@@ -1,19 +1,22 @@
 package io.tribes.stages;
 
+import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.array_sort;
 import static org.apache.spark.sql.functions.ceil;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_list;
+import static org.apache.spark.sql.functions.collect_set;
 import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.countDistinct;
 import static org.apache.spark.sql.functions.desc;
+import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.first;
 import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
@@ -64,18 +67,27 @@ public final class SegmentShaper {
     Column date = lit(Date.valueOf(runDate)).as("run_date");
     Dataset<Row> cOf = assignments.select("id", "community");
 
-    // Edges with both ends' communities; undirected partner sets and internal activity per member.
-    Dataset<Row> e = graph.edges()
-        .join(cOf.withColumnRenamed("id", "src").withColumnRenamed("community", "cs"), "src")
-        .join(cOf.withColumnRenamed("id", "dst").withColumnRenamed("community", "cd"), "dst")
+    // Edges with both ends' communities; per member, over its ends of the edges (one row per edge end):
+    // distinct partners inside and outside its community, and its internal activity and tie weight. Each
+    // internal edge has both ends in the community, so a community's sums over its members count it
+    // twice (the community table halves them); a crossing edge counts once at each assigned end.
+    Dataset<Row> e = withCommunities(graph.edges(), cOf)
         .withColumn("internal", col("cs").isNotNull().and(col("cs").equalTo(col("cd"))))
         .persist(StorageLevel.MEMORY_AND_DISK());
-    Dataset<Row> ends = e.select(col("src").as("id"), col("dst").as("partner"), col("internal"), col("interactions"))
-        .union(e.select(col("dst").as("id"), col("src").as("partner"), col("internal"), col("interactions")));
+    Dataset<Row> ends = e.select(explode(array(
+            struct(col("src").as("id"), col("dst").as("partner"), col("internal"), col("weight"), col("interactions")),
+            struct(col("dst").as("id"), col("src").as("partner"), col("internal"), col("weight"), col("interactions"))))
+        .as("x"))
+        .select("x.*");
+    // Distinct partners as set sizes: one aggregation, where countDistinct would expand every row per
+    // distinct column and aggregate twice.
     Dataset<Row> perMember = ends.groupBy("id").agg(
-        countDistinct(when(col("internal"), col("partner"))).as("partners_inside"),
-        countDistinct(when(col("internal").unary_$bang(), col("partner"))).as("partners_outside"),
-        sum(when(col("internal"), col("interactions")).otherwise(0L)).as("internal_interactions"));
+        size(collect_set(when(col("internal"), col("partner")))).cast(DataTypes.LongType).as("partners_inside"),
+        size(collect_set(when(col("internal").unary_$bang(), col("partner")))).cast(DataTypes.LongType)
+            .as("partners_outside"),
+        sum(when(col("internal"), col("interactions")).otherwise(0L)).as("internal_interactions"),
+        sum(when(col("internal"), col("weight")).otherwise(0.0)).as("internal_weight"),
+        sum(when(col("internal").unary_$bang(), col("weight")).otherwise(0.0)).as("external_weight"));
 
     Dataset<Row> members = graph.members()
         .join(assignments, "id")
@@ -117,37 +129,40 @@ public final class SegmentShaper {
     Row g = e.agg(sum(when(col("internal"), col("weight")).otherwise(0.0)), sum("weight"), sum("interactions")).first();
     double coverage = g.isNullAt(1) || g.getDouble(1) == 0 ? 0.0 : g.getDouble(0) / g.getDouble(1);
     // Materialised once: the job counts it, collects its sizes and writes it.
-    Dataset<Row> communities = communityTable(graph, e, ranked, date, g).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> communities = communityTable(graph, cOf, ranked, date, g).persist(StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> pairs = graph.edges();
     double q = Modularity.of(pairs, cOf);
     return new SegmentTables(memberSegments, communities, matching.events(), q, coverage);
   }
 
-  /** @param g sum of internal weight, of weight, of interactions over {@code e} */
-  private Dataset<Row> communityTable(InteractionGraph graph, Dataset<Row> e, Dataset<Row> ranked, Column date, Row g) {
-    Dataset<Row> internalStats = e.filter(col("internal"))
-        .groupBy(col("cs").as("community"))
-        .agg(sum("weight").as("internal_weight"), sum("interactions").as("internal_interactions"),
-            countDistinct(least(col("src"), col("dst")), greatest(col("src"), col("dst"))).as("internal_ties"));
-    Dataset<Row> crossing = e.filter(col("internal").unary_$bang());
-    Dataset<Row> externalStats = crossing.filter(col("cs").isNotNull()).select(col("cs").as("community"), col("weight"))
-        .union(crossing.filter(col("cd").isNotNull()).select(col("cd").as("community"), col("weight")))
-        .groupBy("community").agg(sum("weight").as("external_weight"));
-
+  /**
+   * @param cOf id, community of every member of the graph
+   * @param g sum of internal weight, of weight, of interactions over {@code e}
+   */
+  private Dataset<Row> communityTable(InteractionGraph graph, Dataset<Row> cOf, Dataset<Row> ranked, Column date,
+      Row g) {
+    // The tie statistics from the members' sums (see perMember): an internal tie or edge is counted at
+    // both its ends, so halved (exact: the sums of counts are even, and halving a double is exact). The
+    // graph has no self-loops, so a community's internal ties are half its members' inside partners.
     Dataset<Row> perCommunity = ranked.filter(col("community").isNotNull()).groupBy("community").agg(
         first("community_id").as("community_id"),
         count(lit(1)).as("size"),
         first("oversized").as("oversized"),
         sum("interactions").as("activity"),
         array_sort(collect_list(when(col("role").equalTo(AMBASSADOR), struct(col("rank_in_community"), col("member_id")))))
-            .as("amb"));
+            .as("amb"),
+        sum("internal_weight").divide(2).as("internal_weight"),
+        expr("sum(internal_interactions) div 2").as("internal_interactions"),
+        expr("sum(partners_inside) div 2").as("internal_ties"),
+        sum("external_weight").as("external_weight"));
 
     WindowSpec byCount = Window.partitionBy("community").orderBy(desc("n"), col("topic"));
-    Dataset<Row> cOf = ranked.select(col("id"), col("community"));
-    Dataset<Row> topics = graph.topics()
-        .join(cOf.withColumnRenamed("id", "src").withColumnRenamed("community", "cs"), "src")
-        .join(cOf.withColumnRenamed("id", "dst").withColumnRenamed("community", "cd"), "dst")
-        .filter(col("cs").isNotNull().and(col("cs").equalTo(col("cd"))))
+    // The communities from the assignments (as for the edges: broadcast), not from ranked, whose size the
+    // planner cannot bound (it would sort and shuffle both sides of both joins).
+    // Internal ties only: both ends in a community (one filter on both joins' side) and the same one, as a
+    // predicate the optimizer leaves in the join (as a key, the second join's broadcast would differ).
+    Dataset<Row> topics = withCommunities(graph.topics(), cOf.filter(col("community").isNotNull()))
+        .filter(coalesce(col("cs").equalTo(col("cd")), lit(false)))
         .groupBy(col("cs").as("community"), col("topic")).agg(sum("interactions").as("n"))
         .withColumn("total", sum("n").over(Window.partitionBy("community")))
         .withColumn("r", row_number().over(byCount))
@@ -169,8 +184,6 @@ public final class SegmentShaper {
     Column volume = in.multiply(2).plus(out);
     Column internalRate = coalesce(col("internal_interactions"), lit(0L)).divide(size.multiply(size.minus(1)));
     return perCommunity
-        .join(internalStats, new String[] {"community"}, "left_outer")
-        .join(externalStats, new String[] {"community"}, "left_outer")
         .join(topics, new String[] {"community"}, "left_outer")
         .select(date, col("community_id"), size.cast(DataTypes.IntegerType).as("size"),
             expr("transform(filter(amb, a -> a is not null), a -> a.member_id)").as("ambassadors"),
@@ -188,6 +201,22 @@ public final class SegmentShaper {
             coalesce(col("top_topics"), expr("array()").cast("array<string>")).as("top_topics"),
             coalesce(col("topic_shares"), expr("array()").cast("array<double>")).as("topic_shares"),
             col("oversized"));
+  }
+
+  /**
+   * {@code ties} (src, dst, ...) with the communities of both ends, cs and cd (inner joins: ends without
+   * a row in {@code cOf} are dropped). Both joins look up the same, unrenamed {@code cOf}, so when it is
+   * broadcast, one broadcast serves both.
+   */
+  private static Dataset<Row> withCommunities(Dataset<Row> ties, Dataset<Row> cOf) {
+    Column[] cols = new Column[ties.columns().length + 2];
+    for (int i = 0; i < cols.length - 2; i++) cols[i] = col("t." + ties.columns()[i]);
+    cols[cols.length - 2] = col("s.community").as("cs");
+    cols[cols.length - 1] = col("d.community").as("cd");
+    return ties.as("t")
+        .join(cOf.as("s"), col("t.src").equalTo(col("s.id")))
+        .join(cOf.as("d"), col("t.dst").equalTo(col("d.id")))
+        .select(cols);
   }
 
   private static Column round9(Column c) {
