@@ -282,7 +282,10 @@ public final class GraphBuilder {
       UTF8String[] sorted = ids.stream().map(UTF8String::fromString).sorted().toArray(UTF8String[]::new);
       List<Row> numbered = new ArrayList<>(sorted.length);
       for (int i = 0; i < sorted.length; i++) numbered.add(RowFactory.create(sorted[i].toString(), (long) i));
-      return new DenseIds(spark.createDataFrame(numbered, ID_SCHEMA), n);
+      // an RDD leaf, not a local table: a plan holding ~100k literal rows is slow to analyse and compare
+      JavaRDD<Row> rows = JavaSparkContext.fromSparkContext(spark.sparkContext())
+          .parallelize(numbered, Math.max(1, spark.sparkContext().defaultParallelism()));
+      return new DenseIds(spark.createDataFrame(rows, ID_SCHEMA), n);
     }
     JavaRDD<Row> byId = distinct.orderBy("member_id").javaRDD();
     List<Long> sizes = byId.mapPartitions(it -> {
