@@ -167,11 +167,7 @@ final class VectorDriver {
   <B, V, L extends Loop<V>> Outcome<V, L> iterate(JavaRDD<B> blocks, V x0, Function2<B, V, V> kernel, L loop,
       boolean oneTask) {
     if (!oneTask) {
-      V x = x0;
-      while (!loop.finished()) {
-        x = loop.next(x, step(blocks, x, kernel));
-      }
-      return new Outcome<>(x, loop);
+      return loop(x0, loop, x -> step(blocks, x, kernel));
     }
     int size = n;
     // x0 and the loop travel in the closure: each task gets its own copy, so the driver's objects stay untouched
@@ -183,16 +179,32 @@ final class VectorDriver {
       List<Tuple2<Integer, B>> tagged = new ArrayList<>();
       it.forEachRemaining(tagged::add);
       tagged.sort((a, c) -> Integer.compare(a._1(), c._1()));
-      V x = x0;
-      while (!loop.finished()) {
+      return List.of(loop(x0, loop, x -> {
         List<V> slices = new ArrayList<>(tagged.size());
         for (Tuple2<Integer, B> block : tagged) {
           slices.add(kernel.call(block._2(), x));
         }
-        x = loop.next(x, concat(slices, x, size));
-      }
-      return List.of(new Outcome<>(x, loop)).iterator();
+        return concat(slices, x, size);
+      })).iterator();
     }).collect().get(0);
+  }
+
+  /**
+   * What one iteration's blocks give for the vector x: the kernel's output, concatenated in block order. E: what the
+   * kernel may throw (nothing checked on the driver, where {@link #step} runs it).
+   */
+  private interface Sweep<V, E extends Exception> {
+    V of(V x) throws E;
+  }
+
+  /** The iteration loop itself, the same on the driver and in a task. */
+  private static <V, L extends Loop<V>, E extends Exception> Outcome<V, L> loop(V x0, L loop, Sweep<V, E> sweep)
+      throws E {
+    V x = x0;
+    while (!loop.finished()) {
+      x = loop.next(x, sweep.of(x));
+    }
+    return new Outcome<>(x, loop);
   }
 
   /**

@@ -269,7 +269,8 @@ public final class GraphBuilder {
   /**
    * member_id STRING, id LONG: 0..n-1 in member_id order (Spark's string order: by UTF-8 bytes), independent of
    * partitioning. Up to {@code driverLimit} ids (ids the interactions get broadcast anyway) are sorted on the
-   * driver into a local table, which saves the distributed sort's sampling job, its shuffle and a cache. More
+   * driver and handed back as a parallelized RDD, which saves the distributed sort's sampling job, its shuffle
+   * and a cache. More
    * are sorted by Spark, then numbered from each partition's offset (what zipWithIndex does, keeping n).
    *
    * @param distinct the distinct member ids (cached by the caller: they are read twice)
